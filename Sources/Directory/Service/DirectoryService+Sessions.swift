@@ -1,0 +1,128 @@
+import Foundation
+
+/// A successful login: the bearer token (shown once) and who it belongs to.
+public struct LoginResult: Sendable {
+    public let token: String
+    public let user: User
+    public let expiresAt: Date
+}
+
+/// What `/me` shows: the user, their queues, and every readiness condition still unmet.
+public struct Profile: Sendable {
+    public let user: User
+    public let memberships: [Membership]
+    public let unmet: [ReadinessCondition]
+    public var ready: Bool { unmet.isEmpty }
+}
+
+extension DirectoryService {
+    /// E-mail + password → session. Repeated failures per account and per client address are throttled;
+    /// self-managed users are sent to their identity provider; unverified addresses cannot log in yet.
+    public func login(email: String, password: String, tenantSlug: String?, clientAddress: String) async throws -> LoginResult {
+        let email = FieldRules.normalizeEmail(email)
+        let at = now()
+        let account = "\(tenantSlug ?? "")/\(email)"
+        if let wait = throttle.withLock({ $0.retryAfter(account: account, address: clientAddress, now: at) }) {
+            throw DirectoryError.tooManyAttempts(retryAfterSeconds: wait)
+        }
+        let candidate: User? = try await store.read { db in
+            if let slug = tenantSlug?.lowercased(), !slug.isEmpty {
+                guard let tenant = try db.tenant(slug: slug) else { return nil }
+                return try db.user(tenant: tenant.id, email: email)
+            }
+            let matches = try db.users(email: email)
+            if matches.count > 1 { throw DirectoryError.tenantRequired }
+            return matches.first
+        }
+        guard let user = candidate, let hash = user.passwordHash, passwords.verify(password, against: hash) else {
+            if let user = candidate, user.selfManaged { throw DirectoryError.selfManaged }
+            throw failure(account: account, address: clientAddress, at: at)
+        }
+        guard !user.selfManaged else { throw DirectoryError.selfManaged }
+        guard user.emailVerified else { throw DirectoryError.emailNotVerified }
+        throttle.withLock { $0.recordSuccess(account: account) }
+        let (token, tokenHash) = secrets.mint()
+        let session = Session(tokenHash: tokenHash, userID: user.id, createdAt: at, expiresAt: at.addingTimeInterval(configuration.sessionLifetime))
+        try await commit { db in try db.insert(session) }
+        return LoginResult(token: token, user: user, expiresAt: session.expiresAt)
+    }
+
+    private func failure(account: String, address: String, at: Date) -> DirectoryError {
+        throttle.withLock { $0.recordFailure(account: account, address: address, now: at) }
+        return .invalidCredentials
+    }
+
+    /// Ends the session behind `token`.
+    public func logout(token: String) async throws {
+        let hash = secrets.hash(token)
+        let at = now()
+        try await commit { db in try db.revoke(sessionHash: hash, at: at) }
+    }
+
+    /// Resolves a bearer token to its principal; expired, revoked or unknown tokens are refused.
+    public func authenticate(token: String) async throws -> Principal {
+        let hash = secrets.hash(token)
+        let at = now()
+        return try await store.read { db in
+            guard let session = try db.session(hash: hash), session.isValid(at: at), let user = try db.user(session.userID) else {
+                throw DirectoryError.unauthenticated
+            }
+            return Principal(userID: user.id, tenantID: user.tenantID, role: user.role)
+        }
+    }
+
+    /// The caller's own record with omnichannel readiness (rule 8).
+    public func profile(of principal: Principal) async throws -> Profile {
+        try await store.read { db in
+            guard let user = try db.user(principal.userID) else { throw DirectoryError.unauthenticated }
+            let memberships = try db.memberships(user: user.id)
+            return Profile(user: user, memberships: memberships, unmet: Readiness.unmet(user: user, linkedQueueCount: memberships.count))
+        }
+    }
+
+    /// Creates the first platform support account when there is none; returns it with a fresh random
+    /// password to print once, or nil when support staff already exist.
+    public func bootstrapSupport(email: String, name: String = "Platform Support") async throws -> (User, String)? {
+        let password = Self.randomPassword()
+        let hash = try passwords.hash(password)
+        let at = now()
+        let user = User(tenantID: nil, name: name, email: FieldRules.normalizeEmail(email), role: .support, emailVerified: true, passwordHash: hash, createdAt: at)
+        try Self.validate(user)
+        return try await commit { db in
+            guard try db.supportUserCount() == 0 else { return nil }
+            try db.insert(user)
+            try db.append(AuditEntry(
+                tenantID: nil, actorID: nil, action: "user.bootstrap_support", entity: "user",
+                entityID: user.id.description, before: nil, after: AuditJSON.encode(user), at: at))
+            return (user, password)
+        }
+    }
+
+    /// Creates another support account with a given password (the `user create` command).
+    public func createSupportUser(email: String, name: String, password: String) async throws -> User {
+        let violations = PasswordPolicy.violations(of: password)
+        guard violations.isEmpty else { throw DirectoryError.weakPassword(violations) }
+        let at = now()
+        let user = User(tenantID: nil, name: name, email: FieldRules.normalizeEmail(email), role: .support, emailVerified: true, passwordHash: try passwords.hash(password), createdAt: at)
+        try Self.validate(user)
+        return try await commit { db in
+            try Self.checkUnique(user, in: db)
+            try db.insert(user)
+            try db.append(AuditEntry(
+                tenantID: nil, actorID: nil, action: "user.create_support", entity: "user",
+                entityID: user.id.description, before: nil, after: AuditJSON.encode(user), at: at))
+            return user
+        }
+    }
+
+    /// A random password that satisfies the policy (16 characters from every class).
+    static func randomPassword() -> String {
+        let upper = Array("ABCDEFGHJKLMNPQRSTUVWXYZ"), lower = Array("abcdefghijkmnopqrstuvwxyz")
+        let digits = Array("23456789"), special = Array("!@$%*+-_=?")
+        var generator = SystemRandomNumberGenerator()
+        var characters = [upper, lower, digits, special].compactMap { $0.randomElement(using: &generator) }
+        let all = upper + lower + digits + special
+        while characters.count < 16 { characters.append(all.randomElement(using: &generator) ?? "x") }
+        return String(characters.shuffled(using: &generator))
+    }
+}

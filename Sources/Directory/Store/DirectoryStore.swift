@@ -1,0 +1,84 @@
+import Foundation
+
+/// Durable storage of the directory. Implementations run each body in one transaction:
+/// a `write` body either commits entirely or changes nothing.
+public protocol DirectoryStore: Sendable {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any DirectoryReader) throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any DirectoryWriter) throws -> T) async throws -> T
+}
+
+/// Queries, always inside a transaction.
+public protocol DirectoryReader {
+    func tenant(_ id: TenantID) throws -> Tenant?
+    func tenant(slug: String) throws -> Tenant?
+    func tenants() throws -> [Tenant]
+
+    func user(_ id: UserID) throws -> User?
+    /// The user with this (normalized) e-mail in `tenant`; `tenant == nil` looks among support staff.
+    func user(tenant: TenantID?, email: String) throws -> User?
+    /// Every user with this e-mail across tenants (login without a tenant handle).
+    func users(email: String) throws -> [User]
+    func user(tenant: TenantID, extension: String) throws -> User?
+    func users(tenant: TenantID) throws -> [User]
+    func supportUserCount() throws -> Int
+
+    func queue(_ id: QueueID) throws -> Queue?
+    func queues(tenant: TenantID) throws -> [Queue]
+
+    func membership(queue: QueueID, user: UserID) throws -> Membership?
+    func memberships(queue: QueueID) throws -> [Membership]
+    func memberships(user: UserID) throws -> [Membership]
+
+    func token(hash: String) throws -> OneTimeToken?
+    func session(hash: String) throws -> Session?
+
+    func outbox(status: DeliveryStatus, limit: Int) throws -> [OutboxMessage]
+    func outbox(user: UserID) throws -> [OutboxMessage]
+    func audit(tenant: TenantID?, limit: Int, beforeSequence: Int64?) throws -> [AuditEntry]
+    func events(afterSequence: Int64, limit: Int) throws -> [(sequence: Int64, event: DirectoryEvent)]
+}
+
+/// Mutations; a writer can also read inside the same transaction.
+public protocol DirectoryWriter: DirectoryReader {
+    func insert(_ tenant: Tenant) throws
+    func insert(_ user: User) throws
+    func update(_ user: User) throws
+    func delete(user: UserID) throws
+
+    func insert(_ queue: Queue) throws
+    func update(_ queue: Queue) throws
+    func delete(queue: QueueID) throws
+
+    func upsert(_ membership: Membership) throws
+    func delete(membershipOf user: UserID, in queue: QueueID) throws
+
+    func insert(_ token: OneTimeToken) throws
+    func markUsed(tokenHash: String, at: Date) throws
+    /// Marks every unused token of `user` for `purpose` as used, so none of them works any more.
+    func invalidateTokens(user: UserID, purpose: TokenPurpose, at: Date) throws
+
+    func insert(_ session: Session) throws
+    func revoke(sessionHash: String, at: Date) throws
+    func revokeSessions(user: UserID, at: Date) throws
+
+    @discardableResult func enqueue(_ message: OutboxMessage) throws -> Int64
+    func markSent(sequence: Int64, at: Date) throws
+    func markFailed(sequence: Int64, error: String, dead: Bool) throws
+
+    func append(_ entry: AuditEntry) throws
+    @discardableResult func append(_ event: DirectoryEvent) throws -> Int64
+}
+
+/// Hashes and checks passwords (implemented with a memory-hard KDF in `Identity`).
+public protocol PasswordHashing: Sendable {
+    func hash(_ password: String) throws -> String
+    func verify(_ password: String, against hash: String) -> Bool
+}
+
+/// Mints random secrets (session and one-time tokens) and hashes them for storage.
+public protocol SecretMinting: Sendable {
+    /// A fresh random token, URL-safe, and the hash to store for it.
+    func mint() -> (token: String, hash: String)
+    /// The storage hash of a token a client presented.
+    func hash(_ token: String) -> String
+}

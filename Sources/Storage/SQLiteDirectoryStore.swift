@@ -1,0 +1,53 @@
+import Directory
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode through GRDB. Writes are serialized by GRDB's
+/// writer; reads run concurrently on snapshots.
+public final class SQLiteDirectoryStore: DirectoryStore {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        try Migrations.migrator.migrate(pool)
+    }
+
+    /// The migrations applied so far, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Migrations.migrator.appliedMigrations(db) }
+    }
+
+    /// Applies pending migrations of a database file without starting anything else.
+    public static func migrate(path: String) throws -> [String] {
+        try SQLiteDirectoryStore(path: path).appliedMigrations()
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any DirectoryReader) throws -> T) async throws -> T {
+        try await pool.read { db in try body(SQLiteDirectoryAccess(db: db)) }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any DirectoryWriter) throws -> T) async throws -> T {
+        do {
+            return try await pool.write { db in try body(SQLiteDirectoryAccess(db: db)) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // A uniqueness race lost between the check and the insert: report it as the domain would.
+            let message = error.message ?? ""
+            if message.contains("users.email") || message.contains("users_email") { throw DirectoryError.emailTaken }
+            if message.contains("extension") { throw DirectoryError.extensionTaken }
+            if message.contains("tenants.slug") { throw DirectoryError.slugTaken }
+            throw DirectoryError.conflict(reason: "the record changed concurrently")
+        }
+    }
+
+    /// Closes the file; further calls fail.
+    public func close() throws { try pool.close() }
+}
