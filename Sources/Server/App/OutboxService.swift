@@ -1,0 +1,44 @@
+import Directory
+import Logging
+import Mail
+import ServiceLifecycle
+
+/// Runs the mail outbox: drains on every commit that queued a message, and every few seconds to
+/// retry failures and pick up rows left by a previous run.
+public struct OutboxService: Service {
+    public let worker: OutboxWorker
+    let logger: Logger
+    let interval: Duration
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let sent = await worker.drain()
+            if sent > 0 { logger.debug("outbox delivered \(sent) message(s)") }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
+
+/// Wakes the outbox after commits and logs directory events (the router consumes them once wired).
+final class DirectoryEvents: DirectoryObserver {
+    let worker: OutboxWorker
+    let logger: Logger
+
+    init(worker: OutboxWorker, logger: Logger) {
+        self.worker = worker
+        self.logger = logger
+    }
+
+    func outboxChanged() {
+        let worker = self.worker
+        Task { await worker.drain() }
+    }
+
+    func published(_ events: [DirectoryEvent]) {
+        for event in events {
+            if case .agentLoggedOutOfAllQueues(_, let user, let queues, _) = event {
+                logger.info("agent logged out of all queues", metadata: ["user": "\(user)", "queues": "\(queues.count)"])
+            }
+        }
+    }
+}

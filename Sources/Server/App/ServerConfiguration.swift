@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+
+/// Everything `switchboard serve` can be told, with the embedded defaults of `make run`.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Holds the SQLite file (`switchboard.sqlite`) and the `mail/` folder of `.eml` files.
+    public var dataDirectory: URL
+    /// Base of links in e-mails; defaults to `http://localhost:<port>`.
+    public var publicBaseURL: String
+    public var logLevel: Logger.Level
+    /// log2 of scrypt's N; tests lower it to keep hashing fast.
+    public var scryptLogN: Int
+    public var senderAddress: String
+    /// The address of the platform support account created on first start.
+    public var supportEmail: String
+
+    public init(
+        host: String = "0.0.0.0", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "data"), publicBaseURL: String? = nil,
+        logLevel: Logger.Level = .info, scryptLogN: Int = 15, senderAddress: String = "no-reply@switchboard.local",
+        supportEmail: String = "support@switchboard.local"
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.publicBaseURL = publicBaseURL ?? "http://localhost:\(port)"
+        self.logLevel = logLevel
+        self.scryptLogN = scryptLogN
+        self.senderAddress = senderAddress
+        self.supportEmail = supportEmail
+    }
+
+    public var databasePath: String { dataDirectory.appendingPathComponent("switchboard.sqlite").path }
+    public var mailDirectory: URL { dataDirectory.appendingPathComponent("mail", isDirectory: true) }
+}

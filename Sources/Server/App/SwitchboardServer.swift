@@ -1,0 +1,59 @@
+import Directory
+import Foundation
+import Hummingbird
+import Identity
+import Logging
+import Mail
+import Storage
+
+/// Builds the running system from a configuration: the SQLite store, the directory service, the
+/// mail outbox, and the HTTP application with every route.
+public struct SwitchboardServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let store: SQLiteDirectoryStore
+    public let directory: DirectoryService
+    public let outbox: OutboxWorker
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, logger: Logger? = nil) throws {
+        var logger = logger ?? Logger(label: "switchboard")
+        logger.logLevel = configuration.logLevel
+        self.logger = logger
+        self.configuration = configuration
+        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        self.store = try SQLiteDirectoryStore(path: configuration.databasePath)
+        let delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
+        self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress)
+        self.directory = DirectoryService(
+            store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL),
+            passwords: ScryptPasswordHasher(logN: configuration.scryptLogN), secrets: RandomSecrets(),
+            observer: DirectoryEvents(worker: outbox, logger: logger))
+    }
+
+    /// Every route of the server, on a router tests can drive directly.
+    public func router() -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: AuthenticationMiddleware(directory: directory))
+        PublicRoutes(directory: directory, metrics: Observability.registry).register(on: router)
+        AdminRoutes(directory: directory).register(on: router)
+        return router
+    }
+
+    /// The HTTP application with the outbox service beside it.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchboard"),
+            services: [OutboxService(worker: outbox, logger: logger, interval: .seconds(5))],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Creates the platform support account on first start; returns its login and one-time password.
+    public func bootstrap() async throws -> (email: String, password: String)? {
+        guard let (user, password) = try await directory.bootstrapSupport(email: configuration.supportEmail) else { return nil }
+        return (user.email, password)
+    }
+}

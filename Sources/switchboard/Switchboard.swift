@@ -1,0 +1,146 @@
+import ArgumentParser
+import Directory
+import Foundation
+import Logging
+import Server
+import Storage
+
+@main
+struct Switchboard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard",
+        abstract: "Switchboard: the core of an omnichannel contact center (voice, WebChat, WhatsApp).",
+        discussion: """
+            Start the server with `switchboard serve`. On first start it creates the platform support
+            account and prints its login and a one-time password. Every option can also be set with a
+            SWITCHBOARD_* environment variable (flags win).
+            """,
+        subcommands: [Serve.self, Migrate.self, UserCommand.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Options shared by every command that touches the data folder.
+struct DataOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder for the SQLite file and e-mails (.eml).", valueName: "path"))
+    var dataDirectory: String = Environment.string("SWITCHBOARD_DATA_DIR") ?? "data"
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: String = Environment.string("SWITCHBOARD_LOG_LEVEL") ?? "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
+    }
+
+    var level: Logger.Level { Logger.Level(rawValue: logLevel) ?? .info }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (admin API, health, metrics).")
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Address to listen on (SWITCHBOARD_HOST).")
+    var host: String = Environment.string("SWITCHBOARD_HOST") ?? "0.0.0.0"
+
+    @Option(help: "HTTP port (SWITCHBOARD_PORT).")
+    var port: Int = Environment.int("SWITCHBOARD_PORT") ?? 8080
+
+    @Option(help: ArgumentHelp("Base URL of links in e-mails (SWITCHBOARD_PUBLIC_URL); default http://localhost:<port>.", valueName: "url"))
+    var publicURL: String? = Environment.string("SWITCHBOARD_PUBLIC_URL")
+
+    @Option(help: "E-mail of the support account created on first start (SWITCHBOARD_SUPPORT_EMAIL).")
+    var supportEmail: String = Environment.string("SWITCHBOARD_SUPPORT_EMAIL") ?? "support@switchboard.local"
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("Port must be between 0 and 65535.") }
+        if let publicURL, URL(string: publicURL)?.scheme == nil { throw ValidationError("--public-url must be an absolute URL.") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        _ = Observability.registry
+        let configuration = ServerConfiguration(
+            host: host, port: port, dataDirectory: URL(fileURLWithPath: data.dataDirectory), publicBaseURL: publicURL,
+            logLevel: data.level, supportEmail: supportEmail)
+        let server = try SwitchboardServer(configuration: configuration)
+        if let (email, password) = try await server.bootstrap() {
+            say("""
+                ------------------------------------------------------------
+                Platform support account created (shown only this once):
+                  login:    \(email)
+                  password: \(password)
+                Log in with POST /api/v1/auth/login and keep the password safe.
+                ------------------------------------------------------------
+                """)
+        }
+        say("Switchboard: data in \(configuration.dataDirectory.path), e-mails in \(configuration.mailDirectory.path)")
+        let app = server.application { port in
+            say("Switchboard listening on http://\(configuration.host):\(port)")
+        }
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema, then exit.")
+
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        try FileManager.default.createDirectory(atPath: data.dataDirectory, withIntermediateDirectories: true)
+        let path = URL(fileURLWithPath: data.dataDirectory).appendingPathComponent("switchboard.sqlite").path
+        let applied = try SQLiteDirectoryStore.migrate(path: path)
+        say("Database \(path) is at migration \(applied.last ?? "none") (\(applied.count) applied).")
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage platform support accounts.", subcommands: [CreateSupportUser.self])
+}
+
+struct CreateSupportUser: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a platform support account (staff above every customer's administrator).",
+        discussion: "The password is read from SWITCHBOARD_USER_PASSWORD, or from standard input when that is not set.")
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "E-mail (login) of the new support account.")
+    var email: String
+
+    @Option(help: "Display name.")
+    var name: String = "Platform Support"
+
+    func run() async throws {
+        let password = Environment.string("SWITCHBOARD_USER_PASSWORD") ?? readPassword()
+        let configuration = ServerConfiguration(dataDirectory: URL(fileURLWithPath: data.dataDirectory), logLevel: data.level)
+        let server = try SwitchboardServer(configuration: configuration)
+        do {
+            let user = try await server.directory.createSupportUser(email: email, name: name, password: password)
+            say("Created support account \(user.email) (\(user.id)).")
+        } catch let error as DirectoryError {
+            throw ValidationError(error.message(in: .en))
+        }
+    }
+
+    private func readPassword() -> String {
+        FileHandle.standardError.write(Data("Password: ".utf8))
+        return readLine(strippingNewline: true) ?? ""
+    }
+}
+
+enum Environment {
+    static func string(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+    static func int(_ name: String) -> Int? { string(name).flatMap(Int.init) }
+}
+
+/// Prints a line and flushes at once, so a supervisor reading a pipe sees it immediately.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}
