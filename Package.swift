@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Directory", "Storage",
+                "Server", "Directory", "Storage", "Identity",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

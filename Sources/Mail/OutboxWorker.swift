@@ -9,8 +9,9 @@ public actor OutboxWorker {
     private let sender: (name: String, address: String)
     private let maxAttempts: Int
     private let now: @Sendable () -> Date
-    private var draining = false
-    private var again = false
+    /// The drain in progress (or last finished); each new drain runs after it, so no message is
+    /// delivered twice by overlapping drains.
+    private var tail: Task<Int, Never>?
 
     public init(store: any DirectoryStore, delivery: any MailDelivery, senderAddress: String, maxAttempts: Int = 10, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -20,21 +21,16 @@ public actor OutboxWorker {
         self.now = now
     }
 
-    /// Delivers every pending message; returns how many were sent. Concurrent calls coalesce.
+    /// Delivers every pending message, after any drain already running; returns how many this call sent.
     @discardableResult
     public func drain() async -> Int {
-        if draining {
-            again = true
-            return 0
+        let previous = tail
+        let task = Task { [previous] in
+            _ = await previous?.value
+            return await self.drainOnce()
         }
-        draining = true
-        defer { draining = false }
-        var sent = 0
-        repeat {
-            again = false
-            sent += await drainOnce()
-        } while again
-        return sent
+        tail = task
+        return await task.value
     }
 
     private func drainOnce() async -> Int {

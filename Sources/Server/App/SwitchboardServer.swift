@@ -15,7 +15,8 @@ public struct SwitchboardServer: Sendable {
     public let outbox: OutboxWorker
     let logger: Logger
 
-    public init(configuration: ServerConfiguration, logger: Logger? = nil) throws {
+    /// `now` is the clock of every rule with a deadline (tokens, sessions, throttling); tests drive it.
+    public init(configuration: ServerConfiguration, logger: Logger? = nil, now: @escaping @Sendable () -> Date = { Date() }) throws {
         var logger = logger ?? Logger(label: "switchboard")
         logger.logLevel = configuration.logLevel
         self.logger = logger
@@ -23,11 +24,11 @@ public struct SwitchboardServer: Sendable {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         self.store = try SQLiteDirectoryStore(path: configuration.databasePath)
         let delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
-        self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress)
+        self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress, now: now)
         self.directory = DirectoryService(
             store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL),
             passwords: ScryptPasswordHasher(logN: configuration.scryptLogN), secrets: RandomSecrets(),
-            observer: DirectoryEvents(worker: outbox, logger: logger))
+            observer: DirectoryEvents(worker: outbox, logger: logger), now: now)
     }
 
     /// Every route of the server, on a router tests can drive directly.
