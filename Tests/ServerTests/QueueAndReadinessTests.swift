@@ -29,10 +29,15 @@ struct QueueAndReadinessTests {
             #expect(refused.errorCode == "not_ready")
 
             #expect(try await api.send(.patch, "/api/v1/users/\(id)?confirm=true", token: admin, json: ["webrtcEnabled": true, "omnichannelEnabled": true]).status == .ok)
+            // Entering omnichannel verifies the address anew: the admin's reset sends the agent through the links again.
             me = try await api.send(.get, "/api/v1/me", token: token)
+            #expect(me["unmet"] as? [String] == ["email_not_verified"])
+            #expect(try await api.send(.post, "/api/v1/users/\(id)/reset-password", token: admin).status == .accepted)
+            let fresh = try await api.activate(email: "rui@acme.test", password: "Rui!2025pw")
+            me = try await api.send(.get, "/api/v1/me", token: fresh)
             #expect(me["ready"] as? Bool == true)
             #expect(me["unmet"] as? [String] == [])
-            #expect(try await api.send(.post, "/api/v1/me/queues/\(chat.string("id"))/login", token: token).status == .ok)
+            #expect(try await api.send(.post, "/api/v1/me/queues/\(chat.string("id"))/login", token: fresh).status == .ok)
         }
     }
 

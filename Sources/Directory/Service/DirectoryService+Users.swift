@@ -71,7 +71,10 @@ extension DirectoryService {
             if let value = edit.selfManaged { after.selfManaged = value }
             if let value = edit.language { after.language = value }
             let emailChanged = after.email != before.email
-            if emailChanged { after.emailVerified = false }
+            // Moving onto the omnichannel platform verifies the address anew (PRODUCT.md: an existing
+            // agent receives the confirm-e-mail link after setting the new password).
+            let enteringOmnichannel = after.omnichannelEnabled && !before.omnichannelEnabled
+            if emailChanged || enteringOmnichannel { after.emailVerified = false }
             try Self.validate(after)
             try Self.checkUnique(after, in: db)
             guard after != before else { return before }

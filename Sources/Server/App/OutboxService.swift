@@ -11,10 +11,13 @@ public struct OutboxService: Service {
     let interval: Duration
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let sent = await worker.drain()
-            if sent > 0 { logger.debug("outbox delivered \(sent) message(s)") }
-            try? await Task.sleep(for: interval)
+        let (worker, logger, interval) = (self.worker, self.logger, self.interval)
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let sent = await worker.drain()
+                if sent > 0 { logger.debug("outbox delivered \(sent) message(s)") }
+                try? await Task.sleep(for: interval)
+            }
         }
     }
 }
