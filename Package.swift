@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Directory"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "Directory"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

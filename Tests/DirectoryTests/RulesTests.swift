@@ -1,0 +1,87 @@
+import Directory
+import Foundation
+import Testing
+
+@Suite("Directory rules")
+struct RulesTests {
+    @Test("Password policy names every failure", arguments: [
+        ("Abcdef1!", [PasswordPolicy.Violation]()),
+        ("abc", [.tooShort, .missingUppercase, .missingDigit, .missingSpecial]),
+        ("ABCDEFGH1!", [.missingLowercase]),
+        ("Abcdefgh!", [.missingDigit]),
+        ("Abcdefgh1", [.missingSpecial]),
+        ("Abcdefg1&x", [.missingSpecial, .forbiddenCharacter]),
+        ("Abcdef1!#", [.forbiddenCharacter]),
+        ("Ção!ábc1", []),
+    ])
+    func passwordPolicy(password: String, expected: [PasswordPolicy.Violation]) {
+        #expect(PasswordPolicy.violations(of: password) == expected)
+    }
+
+    @Test("E-mail validation", arguments: [
+        ("ana@acme.com.br", true), ("first.last+tag@sub.example.org", true), ("no-at-sign", false), ("a@b", false),
+        ("two@@acme.test", false), ("space in@acme.test", false), (".lead@acme.test", false), ("a@-bad.test", false),
+        (String(repeating: "a", count: 65) + "@acme.test", false), ("", false),
+    ])
+    func emailValidation(email: String, valid: Bool) {
+        #expect(FieldRules.isValidEmail(email) == valid)
+    }
+
+    @Test("Extensions are 2-16 digits")
+    func extensions() {
+        #expect(FieldRules.isValidExtension("2001"))
+        #expect(!FieldRules.isValidExtension("1"))
+        #expect(!FieldRules.isValidExtension("20a1"))
+        #expect(!FieldRules.isValidExtension(String(repeating: "1", count: 17)))
+    }
+
+    @Test("Readiness lists every unmet condition in order")
+    func readiness() {
+        var user = User(tenantID: TenantID(), name: "A", email: "a@b.test", role: .agent, createdAt: Date())
+        #expect(Readiness.unmet(user: user, linkedQueueCount: 0) == [.webrtcDisabled, .omnichannelDisabled, .emailNotVerified, .noQueue])
+        user.webrtcEnabled = true
+        user.omnichannelEnabled = true
+        user.emailVerified = true
+        #expect(Readiness.unmet(user: user, linkedQueueCount: 1).isEmpty)
+        user.role = .admin
+        #expect(Readiness.unmet(user: user, linkedQueueCount: 1) == [.notAnAgent])
+    }
+
+    @Test("Accept-Language picks pt-BR by default and English when preferred")
+    func languageNegotiation() {
+        #expect(Language.negotiate(acceptLanguage: nil) == .ptBR)
+        #expect(Language.negotiate(acceptLanguage: "en-US,en;q=0.9") == .en)
+        #expect(Language.negotiate(acceptLanguage: "fr-FR, en;q=0.5, pt-BR;q=0.8") == .ptBR)
+        #expect(Language.negotiate(acceptLanguage: "de") == .ptBR)
+    }
+
+    @Test("Login throttle locks an account after repeated failures and releases it after the lockout")
+    func throttle() {
+        var throttle = LoginThrottle(limits: .init(perAccount: 3, perAddress: 10, window: 60, lockout: 120))
+        let t0 = Date(timeIntervalSince1970: 0)
+        for second in 0..<3 {
+            #expect(throttle.retryAfter(account: "a", address: "1.2.3.4", now: t0.addingTimeInterval(Double(second))) == nil)
+            throttle.recordFailure(account: "a", address: "1.2.3.4", now: t0.addingTimeInterval(Double(second)))
+        }
+        #expect(throttle.retryAfter(account: "a", address: "1.2.3.4", now: t0.addingTimeInterval(3)) == 119)
+        #expect(throttle.retryAfter(account: "b", address: "5.6.7.8", now: t0.addingTimeInterval(3)) == nil)
+        #expect(throttle.retryAfter(account: "a", address: "1.2.3.4", now: t0.addingTimeInterval(123)) == nil)
+        // Failures spread beyond the window do not add up.
+        var slow = LoginThrottle(limits: .init(perAccount: 3, perAddress: 10, window: 60, lockout: 120))
+        for minute in 0..<10 { slow.recordFailure(account: "c", address: "9.9.9.9", now: t0.addingTimeInterval(Double(minute) * 61)) }
+        #expect(slow.retryAfter(account: "c", address: "9.9.9.9", now: t0.addingTimeInterval(700)) == nil)
+        // Many accounts from one address lock the address.
+        var spray = LoginThrottle(limits: .init(perAccount: 3, perAddress: 5, window: 60, lockout: 120))
+        for index in 0..<5 { spray.recordFailure(account: "user\(index)", address: "6.6.6.6", now: t0) }
+        #expect(spray.retryAfter(account: "fresh", address: "6.6.6.6", now: t0) == 120)
+    }
+
+    @Test("Errors carry the product's texts verbatim")
+    func productTexts() {
+        #expect(DirectoryError.confirmationRequired.message(in: .ptBR) ==
+                "Você editou o usuário. Ao confirmar esta edição, o sistema realizará o logout do usuário na(s) fila(s). Deseja confirmar?")
+        #expect(DirectoryError.selfManaged.message(in: .ptBR) ==
+                "Este usuário pertence a um grupo autogerenciado. Entre em contato com Administrador da conta.")
+        #expect(DirectoryError.webrtcRequired.code == "webrtc_required")
+    }
+}
