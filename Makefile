@@ -22,7 +22,7 @@ test-deps:
 
 unit-tests:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build
 
 tsan-tests:
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter RoutingTests
