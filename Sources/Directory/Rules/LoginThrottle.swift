@@ -71,6 +71,18 @@ public struct LoginThrottle: Sendable {
 /// The service's shared throttle state.
 final class LoginThrottleBox: Sendable {
     private let state: Mutex<LoginThrottle>
+    private let decoy = Mutex<String?>(nil)
     init(limits: LoginThrottle.Limits) { state = Mutex(LoginThrottle(limits: limits)) }
     func withLock<T>(_ body: (inout LoginThrottle) -> T) -> T { state.withLock { body(&$0) } }
+
+    /// A hash of a random password made with the service's hasher, to verify against when an account
+    /// does not exist (made once, on first need).
+    func decoyHash(_ hasher: any PasswordHashing) -> String {
+        decoy.withLock { value in
+            if let value { return value }
+            let made = (try? hasher.hash(UUID().uuidString)) ?? ""
+            value = made
+            return made
+        }
+    }
 }

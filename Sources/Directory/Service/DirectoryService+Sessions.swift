@@ -36,6 +36,8 @@ extension DirectoryService {
         }
         guard let user = candidate, let hash = user.passwordHash, passwords.verify(password, against: hash) else {
             if let user = candidate, user.selfManaged { throw DirectoryError.selfManaged }
+            // Spend the same hashing work for unknown accounts, so timing does not reveal which e-mails exist.
+            if candidate?.passwordHash == nil { _ = passwords.verify(password, against: throttle.decoyHash(passwords)) }
             throw failure(account: account, address: clientAddress, at: at)
         }
         guard !user.selfManaged else { throw DirectoryError.selfManaged }
