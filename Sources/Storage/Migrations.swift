@@ -111,6 +111,34 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2-identity-providers") { db in
+            try db.execute(sql: """
+                CREATE TABLE identity_providers (
+                    tenant_id TEXT PRIMARY KEY NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    directory_id TEXT NOT NULL,
+                    client_id TEXT NOT NULL,
+                    sealed_client_secret TEXT NOT NULL,
+                    enabled BOOLEAN NOT NULL,
+                    self_managed_scope TEXT NOT NULL,
+                    authority_base_url TEXT NOT NULL,
+                    updated_at DOUBLE NOT NULL
+                );
+                CREATE TABLE external_identities (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    subject TEXT NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    PRIMARY KEY (tenant_id, subject)
+                );
+                CREATE TABLE external_login_states (
+                    state_hash TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    nonce TEXT NOT NULL,
+                    code_verifier TEXT NOT NULL,
+                    created_at DOUBLE NOT NULL,
+                    expires_at DOUBLE NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

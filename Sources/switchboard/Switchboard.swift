@@ -13,7 +13,8 @@ struct Switchboard: AsyncParsableCommand {
         discussion: """
             Start the server with `switchboard serve`. On first start it creates the platform support
             account and prints its login and a one-time password. Every option can also be set with a
-            SWITCHBOARD_* environment variable (flags win).
+            SWITCHBOARD_* environment variable (flags win). SWITCHBOARD_SECRET_KEY (base64 of 32 bytes)
+            seals secrets at rest; without it a key file is kept in the data folder.
             """,
         subcommands: [Serve.self, Migrate.self, UserCommand.self],
         defaultSubcommand: Serve.self)
@@ -61,7 +62,7 @@ struct Serve: AsyncParsableCommand {
         _ = Observability.registry
         let configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: data.dataDirectory), publicBaseURL: publicURL,
-            logLevel: data.level, supportEmail: supportEmail)
+            logLevel: data.level, supportEmail: supportEmail, secretKeyBase64: Environment.string("SWITCHBOARD_SECRET_KEY"))
         let server = try SwitchboardServer(configuration: configuration)
         if let (email, password) = try await server.bootstrap() {
             say("""

@@ -26,6 +26,12 @@ public enum DirectoryError: Error, Sendable, Equatable {
     /// The agent is not omnichannel-ready; the codes name what is missing.
     case notReady([ReadinessCondition])
     case conflict(reason: String)
+    /// Login through the identity provider failed; `reason` says which check.
+    case externalLoginFailed(reason: String)
+    /// The identity provider vouched for someone who has no user in this tenant (users are not created on login).
+    case unknownExternalUser
+    /// The tenant has no enabled identity provider.
+    case identityProviderUnavailable
 
     /// The machine-readable code clients switch on.
     public var code: String {
@@ -50,6 +56,9 @@ public enum DirectoryError: Error, Sendable, Equatable {
         case .emailNotVerified: "email_not_verified"
         case .notReady: "not_ready"
         case .conflict: "conflict"
+        case .externalLoginFailed: "external_login_failed"
+        case .unknownExternalUser: "unknown_user"
+        case .identityProviderUnavailable: "identity_provider_unavailable"
         }
     }
 
@@ -117,6 +126,12 @@ public enum DirectoryError: Error, Sendable, Equatable {
             return pt ? "Configuração omnichannel incompleta: \(codes)." : "Omnichannel setup incomplete: \(codes)."
         case .conflict(let reason):
             return pt ? "Conflito: \(reason)." : "Conflict: \(reason)."
+        case .externalLoginFailed(let reason):
+            return pt ? "Falha no login com a Microsoft: \(reason)." : "Microsoft login failed: \(reason)."
+        case .unknownExternalUser:
+            return pt ? "Usuário não cadastrado nesta conta. Fale com o administrador." : "This user is not registered in this account. Contact the administrator."
+        case .identityProviderUnavailable:
+            return pt ? "Login com a Microsoft não está habilitado para esta conta." : "Microsoft login is not enabled for this account."
         }
     }
 

@@ -46,6 +46,13 @@ struct RecordingWriter: DirectoryWriter {
         try base.events(afterSequence: afterSequence, limit: limit)
     }
 
+    func identityProvider(tenant: TenantID) throws -> IdentityProviderSettings? { try base.identityProvider(tenant: tenant) }
+    func user(tenant: TenantID, externalSubject: String) throws -> User? { try base.user(tenant: tenant, externalSubject: externalSubject) }
+    func upsert(_ provider: IdentityProviderSettings) throws { try base.upsert(provider) }
+    func link(externalSubject: String, to user: UserID, tenant: TenantID) throws { try base.link(externalSubject: externalSubject, to: user, tenant: tenant) }
+    func insert(_ state: ExternalLoginState) throws { try base.insert(state) }
+    func consumeExternalLoginState(hash: String) throws -> ExternalLoginState? { try base.consumeExternalLoginState(hash: hash) }
+
     func insert(_ tenant: Tenant) throws { try base.insert(tenant) }
     func insert(_ user: User) throws { try base.insert(user) }
     func update(_ user: User) throws { try base.update(user) }

@@ -10,7 +10,7 @@ extension DirectoryService {
         let expiry = at.addingTimeInterval(configuration.resetTokenLifetime)
         try await commit { db in
             let user = try Self.administeredUser(id, by: principal, in: db)
-            guard !user.selfManaged else { throw DirectoryError.selfManaged }
+            guard try !Self.isSelfManaged(user, in: db) else { throw DirectoryError.selfManaged }
             try db.invalidateTokens(user: id, purpose: .passwordReset, at: at)
             try db.insert(OneTimeToken(tokenHash: hash, userID: id, purpose: .passwordReset, createdAt: at, expiresAt: expiry))
             try db.enqueue(Self.message(.passwordReset, to: user, link: resetLink, at: at))
@@ -35,7 +35,7 @@ extension DirectoryService {
         try await commit { db in
             let record = try Self.redeem(tokenHash, purpose: .passwordReset, at: at, in: db)
             guard var user = try db.user(record.userID) else { throw DirectoryError.invalidToken }
-            guard !user.selfManaged else { throw DirectoryError.selfManaged }
+            guard try !Self.isSelfManaged(user, in: db) else { throw DirectoryError.selfManaged }
             user.passwordHash = passwordHash
             user.updatedAt = at
             try db.update(user)
@@ -80,7 +80,7 @@ extension DirectoryService {
         let passwordHash = try passwords.hash(password)
         try await commit { db in
             var user = try Self.administeredUser(id, by: principal, in: db)
-            guard !user.selfManaged else { throw DirectoryError.selfManaged }
+            guard try !Self.isSelfManaged(user, in: db) else { throw DirectoryError.selfManaged }
             user.passwordHash = passwordHash
             user.updatedAt = at
             try db.update(user)

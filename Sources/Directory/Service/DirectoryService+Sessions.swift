@@ -25,22 +25,23 @@ extension DirectoryService {
         if let wait = throttle.withLock({ $0.retryAfter(account: account, address: clientAddress, now: at) }) {
             throw DirectoryError.tooManyAttempts(retryAfterSeconds: wait)
         }
-        let candidate: User? = try await store.read { db in
+        let found: (User, Bool)? = try await store.read { db in
+            let user: User?
             if let slug = tenantSlug?.lowercased(), !slug.isEmpty {
-                guard let tenant = try db.tenant(slug: slug) else { return nil }
-                return try db.user(tenant: tenant.id, email: email)
+                user = try db.tenant(slug: slug).flatMap { try db.user(tenant: $0.id, email: email) }
+            } else {
+                let matches = try db.users(email: email)
+                if matches.count > 1 { throw DirectoryError.tenantRequired }
+                user = matches.first
             }
-            let matches = try db.users(email: email)
-            if matches.count > 1 { throw DirectoryError.tenantRequired }
-            return matches.first
+            return try user.map { ($0, try Self.isSelfManaged($0, in: db)) }
         }
-        guard let user = candidate, let hash = user.passwordHash, passwords.verify(password, against: hash) else {
-            if let user = candidate, user.selfManaged { throw DirectoryError.selfManaged }
+        if let (_, selfManaged) = found, selfManaged { throw DirectoryError.selfManaged }
+        guard let (user, _) = found, let hash = user.passwordHash, passwords.verify(password, against: hash) else {
             // Spend the same hashing work for unknown accounts, so timing does not reveal which e-mails exist.
-            if candidate?.passwordHash == nil { _ = passwords.verify(password, against: throttle.decoyHash(passwords)) }
+            if found?.0.passwordHash == nil { _ = passwords.verify(password, against: throttle.decoyHash(passwords)) }
             throw failure(account: account, address: clientAddress, at: at)
         }
-        guard !user.selfManaged else { throw DirectoryError.selfManaged }
         guard user.emailVerified else { throw DirectoryError.emailNotVerified }
         throttle.withLock { $0.recordSuccess(account: account) }
         let (token, tokenHash) = secrets.mint()

@@ -36,6 +36,10 @@ public protocol DirectoryReader {
     func outbox(user: UserID) throws -> [OutboxMessage]
     func audit(tenant: TenantID?, limit: Int, beforeSequence: Int64?) throws -> [AuditEntry]
     func events(afterSequence: Int64, limit: Int) throws -> [(sequence: Int64, event: DirectoryEvent)]
+
+    func identityProvider(tenant: TenantID) throws -> IdentityProviderSettings?
+    /// The user an identity provider's subject (`oid`) was linked to at an earlier login.
+    func user(tenant: TenantID, externalSubject: String) throws -> User?
 }
 
 /// Mutations; a writer can also read inside the same transaction.
@@ -67,6 +71,12 @@ public protocol DirectoryWriter: DirectoryReader {
 
     func append(_ entry: AuditEntry) throws
     @discardableResult func append(_ event: DirectoryEvent) throws -> Int64
+
+    func upsert(_ provider: IdentityProviderSettings) throws
+    func link(externalSubject: String, to user: UserID, tenant: TenantID) throws
+    func insert(_ state: ExternalLoginState) throws
+    /// Removes and returns the login state for `stateHash` (single use); nil when unknown.
+    func consumeExternalLoginState(hash: String) throws -> ExternalLoginState?
 }
 
 /// Hashes and checks passwords (implemented with a memory-hard KDF in `Identity`).

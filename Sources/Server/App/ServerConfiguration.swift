@@ -15,12 +15,16 @@ public struct ServerConfiguration: Sendable {
     public var senderAddress: String
     /// The address of the platform support account created on first start.
     public var supportEmail: String
+    /// Base64 of the 32-byte key that seals secrets at rest (SWITCHBOARD_SECRET_KEY); when nil, a key
+    /// file `secret.key` (mode 0600) under the data folder is created and used.
+    public var secretKeyBase64: String?
 
     public init(
         host: String = "0.0.0.0", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "data"), publicBaseURL: String? = nil,
         logLevel: Logger.Level = .info, scryptLogN: Int = 15, senderAddress: String = "no-reply@switchboard.local",
-        supportEmail: String = "support@switchboard.local"
+        supportEmail: String = "support@switchboard.local", secretKeyBase64: String? = nil
     ) {
+        self.secretKeyBase64 = secretKeyBase64
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -33,4 +37,5 @@ public struct ServerConfiguration: Sendable {
 
     public var databasePath: String { dataDirectory.appendingPathComponent("switchboard.sqlite").path }
     public var mailDirectory: URL { dataDirectory.appendingPathComponent("mail", isDirectory: true) }
+    public var secretKeyFile: URL { dataDirectory.appendingPathComponent("secret.key") }
 }

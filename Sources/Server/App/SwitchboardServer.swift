@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Directory
 import Foundation
 import Hummingbird
@@ -13,6 +14,8 @@ public struct SwitchboardServer: Sendable {
     public let store: SQLiteDirectoryStore
     public let directory: DirectoryService
     public let outbox: OutboxWorker
+    public let secretBox: SecretBox
+    public let entra: EntraLogin
     let logger: Logger
 
     /// `now` is the clock of every rule with a deadline (tokens, sessions, throttling); tests drive it.
@@ -29,6 +32,11 @@ public struct SwitchboardServer: Sendable {
             store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL),
             passwords: ScryptPasswordHasher(logN: configuration.scryptLogN), secrets: RandomSecrets(),
             observer: DirectoryEvents(worker: outbox, logger: logger), now: now)
+        self.secretBox = try SecretBox.load(base64: configuration.secretKeyBase64, keyFile: configuration.secretKeyFile)
+        let transport = HTTPTransport(client: HTTPClient.shared)
+        self.entra = EntraLogin(
+            directory: directory, keys: ProviderKeys(transport: transport, now: now), transport: transport, secretBox: secretBox,
+            callbackURL: "\(configuration.publicBaseURL)/auth/microsoft/callback", now: now)
     }
 
     /// Every route of the server, on a router tests can drive directly.
@@ -39,6 +47,7 @@ public struct SwitchboardServer: Sendable {
         router.add(middleware: AuthenticationMiddleware(directory: directory))
         PublicRoutes(directory: directory, metrics: Observability.registry).register(on: router)
         AdminRoutes(directory: directory).register(on: router)
+        IdentityRoutes(directory: directory, entra: entra, secretBox: secretBox).register(on: router)
         return router
     }
 

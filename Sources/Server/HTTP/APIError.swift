@@ -35,7 +35,8 @@ struct APIError: HTTPResponseError {
 
     static func status(for error: DirectoryError) -> HTTPResponse.Status {
         switch error {
-        case .unauthenticated, .invalidCredentials: .unauthorized
+        case .unauthenticated, .invalidCredentials, .externalLoginFailed, .unknownExternalUser: .unauthorized
+        case .identityProviderUnavailable: .notFound
         case .forbidden, .selfManaged, .emailNotVerified, .notReady: .forbidden
         case .notFound: .notFound
         case .invalidField, .weakPassword, .invalidToken, .tokenExpired, .tenantRequired, .passwordNotSet: .badRequest

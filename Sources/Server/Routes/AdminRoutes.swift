@@ -34,7 +34,7 @@ struct AdminRoutes {
 
         api.get("users") { request, context in
             let principal = try context.requirePrincipal()
-            let tenant = try tenantScope(request, principal)
+            let tenant = try Self.tenantScope(request, principal)
             return try JSONResponse.make(try await directory.users(in: tenant, for: principal).map(UserView.init))
         }
         api.post("users") { request, context in
@@ -73,7 +73,7 @@ struct AdminRoutes {
 
         api.get("queues") { request, context in
             let principal = try context.requirePrincipal()
-            return try JSONResponse.make(try await directory.queues(in: try tenantScope(request, principal), for: principal).map(QueueView.init))
+            return try JSONResponse.make(try await directory.queues(in: try Self.tenantScope(request, principal), for: principal).map(QueueView.init))
         }
         api.post("queues") { request, context in
             let principal = try context.requirePrincipal()
@@ -120,7 +120,7 @@ struct AdminRoutes {
 
         api.get("audit") { request, context in
             let principal = try context.requirePrincipal()
-            let tenant = try tenantScope(request, principal)
+            let tenant = try Self.tenantScope(request, principal)
             let limit = try integer(request, "limit") ?? 100
             let before = try integer(request, "before").map(Int64.init)
             return try JSONResponse.make(try await directory.audit(tenant: tenant, for: principal, limit: limit, before: before).map(AuditView.init))
@@ -142,7 +142,7 @@ struct AdminRoutes {
     }
 
     /// The tenant a listing is about: `?tenantId=` (support must give it) or the caller's own.
-    private func tenantScope(_ request: Request, _ principal: Principal) throws -> TenantID {
+    static func tenantScope(_ request: Request, _ principal: Principal) throws -> TenantID {
         if let text = request.uri.queryParameters.get("tenantId") {
             guard let tenant = TenantID(text) else { throw APIError.badRequest(field: "tenantId", reason: "not a UUID") }
             return tenant
