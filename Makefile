@@ -25,7 +25,7 @@ unit-tests:
 	$(SWIFT) test --skip-build
 
 tsan-tests:
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter RoutingTests
+	scripts/tsan-routing.sh
 
 interop-tests:
 	$(SWIFT) build
