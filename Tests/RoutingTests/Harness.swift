@@ -1,3 +1,4 @@
+import Testing
 @_spi(Testing) @testable import Routing
 
 /// Drives a router with a manual clock and keeps every output, checking the invariants after each event.

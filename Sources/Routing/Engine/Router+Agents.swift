@@ -115,7 +115,7 @@ extension Router {
         queues[Int(q)].loggedInCount -= 1
         markDirty(q)
         refreshReadiness(agent: a, touch: false)
-        for c in back { routeContact(slot: c, trigger: .contactRouted) }
+        routeInOrder(back)
         routeToAgent(a)
     }
 
@@ -144,7 +144,7 @@ extension Router {
         if automatic { emit(.autoPaused(agent: a, reason: reason)) }
         let back = withdrawOffers(agent: a, queue: nil, reason: .agentPaused)
         refreshReadiness(agent: a, touch: false)
-        for c in back { routeContact(slot: c, trigger: .contactRouted) }
+        routeInOrder(back)
     }
 
     /// An ineligible agent is never offered anything (issue 3 §1); pending offers are withdrawn.
@@ -154,7 +154,7 @@ extension Router {
         var back: [UInt32] = []
         if !eligible { back = withdrawOffers(agent: a, queue: nil, reason: .agentIneligible) }
         refreshReadiness(agent: a, touch: false)
-        for c in back { routeContact(slot: c, trigger: .contactRouted) }
+        routeInOrder(back)
         if eligible { routeToAgent(a) }
     }
 }

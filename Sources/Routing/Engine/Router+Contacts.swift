@@ -96,7 +96,11 @@ extension Router {
             emit(.contactEnded(contact: c.id, queue: from, outcome: .overflowed))
             emit(.overflow(contact: c.id, from: from, to: to))
             enterQueue(slot, to)
+            // Agents freed by the withdrawal choose first (the contact is already in its new line),
+            // so a freed agent takes the best contact rather than this one by default.
+            for a in freed { routeToAgent(a) }
             routeContact(slot: slot, trigger: .contactRouted)
+            return
         } else {
             queues[Int(from)].counters.timedOut += 1
             markDirty(from)
@@ -161,7 +165,7 @@ extension Router {
         if agents[Int(a)].paused {
             let freed = withdrawOffers(agent: a, queue: nil, reason: .agentPaused)
             refreshReadiness(agent: a, touch: false)
-            for c in freed { routeContact(slot: c, trigger: .contactRouted) }
+            routeInOrder(freed)
         }
     }
 
@@ -179,7 +183,8 @@ extension Router {
             scheduleTier(slot)
         }
         refreshReadiness(agent: a, touch: false)
-        routeContact(slot: slot, trigger: .contactRouted)
+        // Others first; the decliner then takes its best contact, which may be this one when no one else could.
+        routeContact(slot: slot, trigger: .contactRouted, allowDecliner: false)
         routeToAgent(a)
     }
 

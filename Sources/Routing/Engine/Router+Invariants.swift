@@ -21,12 +21,12 @@ extension Router {
     @_spi(Testing)
     public func invariantViolations() -> [String] {
         var problems: [String] = []
-        var expected = [[Int]](repeating: [0, 0, 0], count: agents.count)
+        var expected = [Int](repeating: 0, count: agents.count * 3)
         for (slot, c) in contacts.enumerated() where c.phase != .free {
             let ch = Int(c.channel.rawValue)
             switch c.phase {
             case .connected, .wrapUp:
-                expected[Int(c.agent)][ch] += 1
+                expected[Int(c.agent) * 3 + ch] += 1
                 if c.offerCount != 0 { problems.append("contact \(c.id) connected with offers pending") }
             case .offered:
                 if c.offerCount == 0 { problems.append("contact \(c.id) offered without offers") }
@@ -41,7 +41,7 @@ extension Router {
                 if offer.contact != UInt32(slot) { problems.append("offer list of \(c.id) broken") }
                 if seen.contains(offer.agent) { problems.append("contact \(c.id) offered twice to \(offer.agent)") }
                 seen.append(offer.agent)
-                expected[Int(offer.agent)][ch] += 1
+                expected[Int(offer.agent) * 3 + ch] += 1
                 let a = agents[Int(offer.agent)]
                 let m = memberSlot(agent: offer.agent, queue: c.queue)
                 if !a.eligible || m == nil || !members[Int(m!)].loggedIn {
@@ -54,7 +54,8 @@ extension Router {
             var budget = 0
             for ch in Channel.allCases {
                 let load = Int(a.load(ch))
-                if load != expected[id][Int(ch.rawValue)] { problems.append("agent \(id) load \(ch) = \(load), expected \(expected[id][Int(ch.rawValue)])") }
+                let want = expected[id * 3 + Int(ch.rawValue)]
+                if load != want { problems.append("agent \(id) load \(ch) = \(load), expected \(want)") }
                 if load > Int(a.capacity.maximum[Int(ch.rawValue)]) { problems.append("agent \(id) over capacity on \(ch)") }
                 if ch != .voice { budget += load * Int(a.capacity.cost[Int(ch.rawValue)]) }
             }
@@ -85,6 +86,16 @@ extension Router {
             if count != Int(q.waitingCount) { problems.append("queue \(qi) waiting count \(q.waitingCount) != \(count)") }
         }
         return problems
+    }
+
+    /// The waiting line of a queue, in order.
+    @_spi(Testing)
+    public func waitingContacts(queue: QueueID) -> [ContactID] {
+        guard isKnownQueue(queue) else { return [] }
+        var result: [ContactID] = []
+        var c = queues[Int(queue)].waitHead
+        while c != nilIndex { result.append(contacts[Int(c)].id); c = contacts[Int(c)].waitNext }
+        return result
     }
 
     /// Phase of a contact for tests: nil when the router no longer holds it.

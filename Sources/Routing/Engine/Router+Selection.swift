@@ -26,7 +26,7 @@ extension Router {
     }
 
     /// Routes a waiting contact with its queue's strategy; leaves it waiting when no ready member fits.
-    func routeContact(slot: UInt32, trigger: OfferReason.Trigger) {
+    func routeContact(slot: UInt32, trigger: OfferReason.Trigger, allowDecliner: Bool = true) {
         let c = contacts[Int(slot)]
         guard c.phase == .waiting else { return }
         let q = queues[Int(c.queue)]
@@ -39,7 +39,7 @@ extension Router {
                 if r.agent != c.declinedBy, compatible(agent: r.agent, level: r.level, contact: c) { picked.append(m) }
                 m = r.next
             }
-            if picked.isEmpty, let d = decliner(of: c, in: q) { picked.append(d) }
+            if picked.isEmpty, allowDecliner, let d = decliner(of: c, in: q) { picked.append(d) }
             for m in picked {
                 offer(contact: slot, member: m, trigger: trigger, score: now &- agents[Int(members[Int(m)].agent)].lastActivity,
                       fallback: members[Int(m)].agent == c.declinedBy)
@@ -105,9 +105,16 @@ extension Router {
             }
         }
         var fallback = false
-        if best == nilIndex, let d = decliner(of: c, in: q) { best = d; fallback = true }
+        if best == nilIndex, allowDecliner, let d = decliner(of: c, in: q) { best = d; fallback = true }
         guard best != nilIndex else { return }
         offer(contact: slot, member: best, trigger: trigger, score: bestScore, fallback: fallback)
+    }
+
+    /// Routes contacts that went back to waiting together, best first (queue priority, priority, arrival),
+    /// so that no agent is given a contact while a better one it could take is still to be routed.
+    func routeInOrder(_ slots: [UInt32]) {
+        let sorted = slots.sorted { x, y in isBefore(x, queues[Int(contacts[Int(x)].queue)], than: y) }
+        for c in sorted { routeContact(slot: c, trigger: .contactRouted) }
     }
 
     /// The member slot of the agent who declined `c`, if that agent is ready and otherwise compatible.
@@ -192,6 +199,7 @@ extension Router {
                                  skillsMatched: c.skillCount, score: score, fallbackToDecliner: fallback)
         emit(.offer(Offer(contact: c.id, agent: r.agent, queue: r.queue, channel: settings.channel, deadline: deadline, reason: reason)))
         record(.offered, contact: slot, agent: r.agent, reason: reason)
+        offerObserver?(c.id, r.agent, r.queue)
         markDirty(r.queue)
         refreshReadiness(agent: r.agent, touch: true)
     }

@@ -24,6 +24,8 @@ public final class Router {
     var randomState: UInt64
     /// The instant of the event or timer being processed.
     var now: Int64 = .min
+    /// Called at the instant of every offer (tests check the ordering rule there).
+    @_spi(Testing) public var offerObserver: ((ContactID, AgentID, QueueID) -> Void)?
     /// Emit `statsChanged` outputs (the server may not need them on every event).
     public var emitsStatsChanges: Bool
 
