@@ -1,0 +1,130 @@
+import Atomics
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One router shard (issue 3 §3): a `Router` touched only by the shard's thread, fed by a bounded lock-free
+/// ring that any thread may submit to, handing outputs to a `RoutingSink`. Drive it with `start(clock:)`
+/// (its own thread) or, in tests, with `runOnce(now:)` from a single thread.
+///
+/// `@unchecked Sendable` is safe because producers touch only `ring` (itself thread-safe) and the atomic
+/// `running` flag; `router` and `sink` are touched only by the one thread that runs `runOnce` — the shard's
+/// own thread after `start`, or the test's thread when it is never started.
+public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
+    /// The router state; read it only from the shard's thread (or when stopped).
+    public let router: Router
+    /// The output sink.
+    public let sink: Sink
+    private let ring: EventRing<ShardInput>
+    private let batchSize: Int
+    private let running = ManagedAtomic<Bool>(false)
+    private var thread: pthread_t? = nil
+
+    /// A shard around `router` with a ring of `ringCapacity` slots, draining up to `batchSize` per round.
+    public init(router: Router, sink: Sink, ringCapacity: Int = 1 << 16, batchSize: Int = 256) {
+        self.router = router
+        self.sink = sink
+        self.ring = EventRing(capacity: ringCapacity)
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// Submits an event; never blocks. Returns the event back when the ring is full (answer "busy").
+    @inline(__always)
+    public func submit(_ event: RoutingEvent) -> RoutingEvent? {
+        if case .event(let back)? = ring.submit(.event(event)) { return back }
+        return nil
+    }
+
+    /// Submits a query; `reply` runs on the shard thread. Returns false when the ring is full.
+    public func query(_ q: RoutingQuery, reply: @escaping @Sendable (RoutingAnswer) -> Void) -> Bool {
+        ring.submit(.query(q, reply: reply)) == nil
+    }
+
+    /// Drains up to one batch at `now`, fires due timers, delivers outputs. Returns the inputs processed.
+    @discardableResult
+    public func runOnce(now: RoutingInstant) -> Int {
+        var processed = 0
+        while processed < batchSize, let input = ring.poll() {
+            processed += 1
+            switch input {
+            case .event(let e):
+                router.handle(e, now: now)
+                deliverOutputs(now)
+            case .query(let q, let reply):
+                router.handle(.tick, now: now)
+                deliverOutputs(now)
+                reply(answer(q))
+            }
+        }
+        if processed == 0, let deadline = router.nextDeadline, deadline <= now {
+            router.handle(.tick, now: now)
+            deliverOutputs(now)
+        }
+        return processed
+    }
+
+    private func deliverOutputs(_ now: RoutingInstant) {
+        while let o = router.pollOutput() { sink.deliver(o, now: now) }
+    }
+
+    private func answer(_ q: RoutingQuery) -> RoutingAnswer {
+        switch q {
+        case .queueStats(let id): .queueStats(router.stats(queue: id))
+        case .agentState(let id): .agentState(router.state(agent: id))
+        case .explain(let id): .explain(router.explain(contact: id))
+        }
+    }
+
+    /// Starts the shard's thread, reading `clock` once per batch. Returns false if already running.
+    public func start(clock: some RoutingClock, idle: IdleStrategy = .backoff(sleepMicroseconds: 20)) -> Bool {
+        guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return false }
+        let box = Unmanaged.passRetained(ShardThreadBox { [self] in self.loop(clock: clock, idle: idle) })
+        var tid = pthread_t()
+        let rc = pthread_create(&tid, nil, { raw in
+            guard let raw else { return nil }
+            let box = Unmanaged<ShardThreadBox>.fromOpaque(raw).takeRetainedValue()
+            box.body()
+            return nil
+        }, box.toOpaque())
+        if rc != 0 {
+            box.release()
+            running.store(false, ordering: .releasing)
+            return false
+        }
+        thread = tid
+        return true
+    }
+
+    /// Stops the shard's thread after its current batch and waits for it.
+    public func stop() {
+        guard running.compareExchange(expected: true, desired: false, ordering: .acquiringAndReleasing).exchanged,
+              let tid = thread else { return }
+        pthread_join(tid, nil)
+        thread = nil
+    }
+
+    private func loop(clock: some RoutingClock, idle: IdleStrategy) {
+        var idleRounds = 0
+        while running.load(ordering: .relaxed) {
+            if runOnce(now: clock.now()) > 0 {
+                idleRounds = 0
+                continue
+            }
+            idleRounds += 1
+            switch idle {
+            case .spin:
+                break
+            case .backoff(let micros):
+                if idleRounds > 1_000 { usleep(micros) } else if idleRounds > 100 { sched_yield() }
+            }
+        }
+    }
+}
+
+/// Carries the thread body across `pthread_create`.
+private final class ShardThreadBox {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
+}

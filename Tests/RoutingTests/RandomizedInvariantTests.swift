@@ -1,0 +1,93 @@
+import Testing
+@_spi(Testing) @testable import Routing
+
+/// Issue 3 §5: at least 100,000 random events with mixed channels, skills, tiers, rejections, timeouts,
+/// abandons and overflows, checking after every event: no agent over capacity, no contact assigned twice,
+/// work conservation, each contact ends exactly once, order by priority then arrival within the eligible set.
+@Suite struct RandomizedInvariantTests {
+    struct ContactFacts { var priority: Int32; var arrival: RoutingInstant; var queue: QueueID }
+
+    @Test(arguments: [UInt64(0xC0FFEE)])
+    func invariantsHoldAfterEveryEvent(seed: UInt64) {
+        let router = Router(randomSeed: seed)
+        var scenario = RandomScenario(seed: seed)
+        var facts: [ContactID: ContactFacts] = [:]
+        var finals: [ContactID: Int] = [:]
+        var assignedTo: [ContactID: AgentID] = [:]
+        var failures = 0
+        var outcomes: [ContactOutcome: Int] = [:]
+        var offersSeen = 0, timeouts = 0, rejects = 0
+
+        // Order, checked at the instant of each offer: no better contact of the same queue that this agent
+        // could take is left waiting.
+        var orderProblems: [String] = []
+        router.offerObserver = { contact, agent, queue in
+            guard let mine = facts[contact] else { return }
+            for other in router.waitingContacts(queue: queue) where router.isCompatible(agent: agent, contact: other) {
+                guard let f = facts[other] else { continue }
+                let better = f.priority != mine.priority ? f.priority > mine.priority
+                    : (f.arrival != mine.arrival ? f.arrival < mine.arrival : other < contact)
+                if better { orderProblems.append("offer of \(contact) to \(agent) skipped better contact \(other)") }
+            }
+        }
+
+        func run(_ event: RoutingEvent) {
+            if case .arrive(let r) = event { facts[r.id] = ContactFacts(priority: r.priority, arrival: scenario.now, queue: r.queue) }
+            router.handle(event, now: scenario.now)
+            var out: [RoutingOutput] = []
+            while let o = router.pollOutput() { out.append(o) }
+            var problems = router.invariantViolations()
+            let refused = out.contains { if case .refused = $0 { true } else { false } }
+            if case .reject = event, !refused { rejects += 1 }
+            for o in out {
+                switch o {
+                case .offer(let offer):
+                    offersSeen += 1
+                    if finals[offer.contact] != nil { problems.append("offer after end for \(offer.contact)") }
+                    if assignedTo[offer.contact] != nil { problems.append("offer of assigned contact \(offer.contact)") }
+                case .withdrawOffer(_, _, let reason):
+                    if reason == .timedOut { timeouts += 1 }
+                case .overflow(let c, _, let to):
+                    facts[c]?.queue = to
+                case .contactEnded(let c, _, let outcome):
+                    outcomes[outcome, default: 0] += 1
+                    if outcome != .overflowed {
+                        finals[c, default: 0] += 1
+                        if finals[c]! > 1 { problems.append("contact \(c) ended twice") }
+                    }
+                default: break
+                }
+            }
+            if case .accept(let c, let a) = event, !refused {
+                if let previous = assignedTo[c] { problems.append("contact \(c) assigned twice (\(previous), \(a))") }
+                assignedTo[c] = a
+            }
+            problems += orderProblems
+            orderProblems.removeAll()
+            if !problems.isEmpty, failures < 5 {
+                failures += 1
+                Issue.record("after \(event) at \(scenario.now): \(problems.prefix(5))")
+            }
+            scenario.observe(event, out)
+        }
+
+        for e in scenario.configuration() { run(e) }
+        let eventCount = 100_000
+        for _ in 0..<eventCount { run(scenario.nextEvent()) }
+
+        // Every contact that has not ended is still held by the router; every ended one is gone.
+        for id in facts.keys {
+            if finals[id] == nil {
+                #expect(router.isWaiting(contact: id) != nil, "contact \(id) vanished without an end")
+            } else {
+                #expect(router.isWaiting(contact: id) == nil)
+            }
+        }
+        // The workload really exercised what it claims to.
+        #expect(offersSeen > 10_000 && timeouts > 100 && rejects > 1_000)
+        for outcome in [ContactOutcome.answered, .abandoned, .timedOut, .overflowed, .refused] {
+            #expect(outcomes[outcome, default: 0] > 50, "too few \(outcome)")
+        }
+        #expect(failures == 0)
+    }
+}
