@@ -22,13 +22,15 @@ public struct OutboxService: Service {
     }
 }
 
-/// Wakes the outbox after commits and logs directory events (the router consumes them once wired).
+/// Wakes the outbox after commits and hands directory events to the router, in commit order.
 final class DirectoryEvents: DirectoryObserver {
     let worker: OutboxWorker
+    let routing: RoutingBridge
     let logger: Logger
 
-    init(worker: OutboxWorker, logger: Logger) {
+    init(worker: OutboxWorker, routing: RoutingBridge, logger: Logger) {
         self.worker = worker
+        self.routing = routing
         self.logger = logger
     }
 
@@ -38,6 +40,7 @@ final class DirectoryEvents: DirectoryObserver {
     }
 
     func published(_ events: [DirectoryEvent]) {
+        routing.publish(events)
         for event in events {
             if case .agentLoggedOutOfAllQueues(_, let user, let queues, _) = event {
                 logger.info("agent logged out of all queues", metadata: ["user": "\(user)", "queues": "\(queues.count)"])

@@ -5,6 +5,7 @@ import Hummingbird
 import Identity
 import Logging
 import Mail
+import ServiceLifecycle
 import Storage
 
 /// Builds the running system from a configuration: the SQLite store, the directory service, the
@@ -16,6 +17,8 @@ public struct SwitchboardServer: Sendable {
     public let outbox: OutboxWorker
     public let secretBox: SecretBox
     public let entra: EntraLogin
+    /// The live router, fed from the directory.
+    public let routing: RoutingBridge
     let logger: Logger
 
     /// `now` is the clock of every rule with a deadline (tokens, sessions, throttling); tests drive it.
@@ -28,10 +31,11 @@ public struct SwitchboardServer: Sendable {
         self.store = try SQLiteDirectoryStore(path: configuration.databasePath)
         let delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
         self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress, now: now)
+        self.routing = RoutingBridge(store: store, logger: logger)
         self.directory = DirectoryService(
             store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL),
             passwords: ScryptPasswordHasher(logN: configuration.scryptLogN), secrets: RandomSecrets(),
-            observer: DirectoryEvents(worker: outbox, logger: logger), now: now)
+            observer: DirectoryEvents(worker: outbox, routing: routing, logger: logger), now: now)
         self.secretBox = try SecretBox.load(base64: configuration.secretKeyBase64, keyFile: configuration.secretKeyFile)
         let transport = HTTPTransport(client: HTTPClient.shared)
         self.entra = EntraLogin(
@@ -48,6 +52,7 @@ public struct SwitchboardServer: Sendable {
         PublicRoutes(directory: directory, metrics: Observability.registry).register(on: router)
         AdminRoutes(directory: directory).register(on: router)
         IdentityRoutes(directory: directory, entra: entra, secretBox: secretBox).register(on: router)
+        RoutingRoutes(directory: directory, bridge: routing).register(on: router)
         return router
     }
 
@@ -56,10 +61,13 @@ public struct SwitchboardServer: Sendable {
         Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchboard"),
-            services: [OutboxService(worker: outbox, logger: logger, interval: .seconds(5))],
+            services: [OutboxService(worker: outbox, logger: logger, interval: .seconds(5)), RoutingService(bridge: routing)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
+
+    /// The router's lifetime as a service (the application runs it; tests may run it alone).
+    public func routingService() -> some Service { RoutingService(bridge: routing) }
 
     /// Creates the platform support account on first start; returns its login and one-time password.
     public func bootstrap() async throws -> (email: String, password: String)? {

@@ -23,9 +23,19 @@ struct TestSystem {
     let clock: ManualClock
     let dataDirectory: URL
 
+    /// A second server on the data folder of `other` (a restart).
+    init(reopening other: TestSystem) throws {
+        try self.init(folder: other.dataDirectory, clock: other.clock, createSupport: false)
+    }
+
     init() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-tests-\(UUID().uuidString)")
-        let clock = ManualClock()
+        try self.init(folder: FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-tests-\(UUID().uuidString)"), clock: ManualClock(), createSupport: true)
+    }
+
+    let createSupport: Bool
+
+    private init(folder: URL, clock: ManualClock, createSupport: Bool) throws {
+        self.createSupport = createSupport
         let configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: folder, publicBaseURL: "http://switchboard.test",
             logLevel: .warning, scryptLogN: 4)
@@ -39,7 +49,9 @@ struct TestSystem {
         let app = server.application()
         try await app.test(.router) { client in
             let api = API(client: client, system: self)
-            _ = try await server.directory.createSupportUser(email: Self.supportEmail, name: "Root", password: Self.supportPassword)
+            if createSupport {
+                _ = try await server.directory.createSupportUser(email: Self.supportEmail, name: "Root", password: Self.supportPassword)
+            }
             try await body(api)
         }
     }

@@ -1,0 +1,77 @@
+import Foundation
+import Routing
+import Synchronization
+
+/// Maps the directory's UUIDs to the router's compact identifiers. Queue and agent numbers are dense
+/// per shard (the router keeps them in arrays), tenant numbers are global and pick the shard.
+final class RouterIdentifiers: Sendable {
+    private struct State {
+        var tenants: [UUID: Routing.TenantID] = [:]
+        var queues: [UUID: Routing.QueueID] = [:]
+        var agents: [UUID: Routing.AgentID] = [:]
+        var queueTenant: [UUID: UUID] = [:]
+        var agentTenant: [UUID: UUID] = [:]
+        var nextQueue: [Int: Routing.QueueID] = [:]
+        var nextAgent: [Int: Routing.AgentID] = [:]
+        /// Which agents each queue links, so a deleted queue's links can be removed from the router.
+        var linked: [UUID: Set<UUID>] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let shardOf: @Sendable (Routing.TenantID) -> Int
+
+    init(shardOf: @escaping @Sendable (Routing.TenantID) -> Int) { self.shardOf = shardOf }
+
+    func tenant(_ id: UUID) -> Routing.TenantID {
+        state.withLock { s in
+            if let known = s.tenants[id] { return known }
+            let next = Routing.TenantID(s.tenants.count + 1)
+            s.tenants[id] = next
+            return next
+        }
+    }
+
+    func queue(_ id: UUID, tenant: UUID) -> Routing.QueueID {
+        let shard = shardOf(self.tenant(tenant))
+        return state.withLock { s in
+            if let known = s.queues[id] { return known }
+            let next = s.nextQueue[shard, default: 0]
+            s.nextQueue[shard] = next + 1
+            s.queues[id] = next
+            s.queueTenant[id] = tenant
+            return next
+        }
+    }
+
+    func agent(_ id: UUID, tenant: UUID) -> Routing.AgentID {
+        let shard = shardOf(self.tenant(tenant))
+        return state.withLock { s in
+            if let known = s.agents[id] { return known }
+            let next = s.nextAgent[shard, default: 0]
+            s.nextAgent[shard] = next + 1
+            s.agents[id] = next
+            s.agentTenant[id] = tenant
+            return next
+        }
+    }
+
+    func knownQueue(_ id: UUID) -> (Routing.QueueID, tenant: UUID)? {
+        state.withLock { s in s.queues[id].flatMap { q in s.queueTenant[id].map { (q, $0) } } }
+    }
+
+    func knownAgent(_ id: UUID) -> (Routing.AgentID, tenant: UUID)? {
+        state.withLock { s in s.agents[id].flatMap { a in s.agentTenant[id].map { (a, $0) } } }
+    }
+
+    func noteLink(queue: UUID, agent: UUID, linked: Bool) {
+        state.withLock { s in
+            if linked { s.linked[queue, default: []].insert(agent) } else { s.linked[queue]?.remove(agent) }
+        }
+    }
+
+    func linkedAgents(queue: UUID) -> Set<UUID> { state.withLock { $0.linked[queue] ?? [] } }
+
+    func directoryQueue(_ id: Routing.QueueID, tenant: UUID) -> UUID? {
+        state.withLock { s in s.queues.first { $0.value == id && s.queueTenant[$0.key] == tenant }?.key }
+    }
+}

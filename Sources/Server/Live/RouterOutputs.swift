@@ -1,0 +1,43 @@
+import Logging
+import Metrics
+import Routing
+import Synchronization
+
+/// Receives the router's outputs on a shard thread. Until the channel adapters and the workspace
+/// consume offers (later issues), it counts every output kind and logs what an operator must see
+/// (auto-pauses, refusals).
+final class RouterOutputs: RoutingSink, Sendable {
+    private let logger: Logger
+    private let offers = Counter(label: "switchboard_router_offers_total")
+    private let withdrawals = Counter(label: "switchboard_router_withdrawals_total")
+    private let overflows = Counter(label: "switchboard_router_overflows_total")
+    private let ended = Counter(label: "switchboard_router_contacts_ended_total")
+    private let autoPauses = Counter(label: "switchboard_router_auto_pauses_total")
+    private let refusals = Counter(label: "switchboard_router_refused_total")
+
+    init(logger: Logger) { self.logger = logger }
+
+    func deliver(_ output: RoutingOutput, now: RoutingInstant) {
+        switch output {
+        case .offer: offers.increment()
+        case .withdrawOffer: withdrawals.increment()
+        case .overflow: overflows.increment()
+        case .contactEnded: ended.increment()
+        case .statsChanged: break
+        case .autoPaused(let agent, let reason):
+            autoPauses.increment()
+            logger.notice("agent auto-paused by the router", metadata: ["agent": "\(agent)", "reason": "\(reason.code)"])
+        case .refused(let error):
+            refusals.increment()
+            logger.warning("router refused an event", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// A flag that says whether it changed.
+final class RunningFlag: Sendable {
+    private let value = Mutex(false)
+    /// Sets the flag; true when it was different before.
+    func set(_ new: Bool) -> Bool { value.withLock { old in defer { old = new }; return old != new } }
+    var isSet: Bool { value.withLock { $0 } }
+}
