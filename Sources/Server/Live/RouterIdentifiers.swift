@@ -32,26 +32,26 @@ final class RouterIdentifiers: Sendable {
     }
 
     func queue(_ id: UUID, tenant: UUID) -> Routing.QueueID {
-        let shard = shardOf(self.tenant(tenant))
-        return state.withLock { s in
-            if let known = s.queues[id] { return known }
-            let next = s.nextQueue[shard, default: 0]
-            s.nextQueue[shard] = next + 1
-            s.queues[id] = next
-            s.queueTenant[id] = tenant
-            return next
-        }
+        assign(id, tenant: tenant, ids: \.queues, owners: \.queueTenant, next: \.nextQueue)
     }
 
     func agent(_ id: UUID, tenant: UUID) -> Routing.AgentID {
+        assign(id, tenant: tenant, ids: \.agents, owners: \.agentTenant, next: \.nextAgent)
+    }
+
+    /// The number of `id`, or the next free one of its tenant's shard (numbers are dense per shard).
+    private func assign(
+        _ id: UUID, tenant: UUID, ids: WritableKeyPath<State, [UUID: UInt32]>, owners: WritableKeyPath<State, [UUID: UUID]>,
+        next: WritableKeyPath<State, [Int: UInt32]>
+    ) -> UInt32 {
         let shard = shardOf(self.tenant(tenant))
         return state.withLock { s in
-            if let known = s.agents[id] { return known }
-            let next = s.nextAgent[shard, default: 0]
-            s.nextAgent[shard] = next + 1
-            s.agents[id] = next
-            s.agentTenant[id] = tenant
-            return next
+            if let known = s[keyPath: ids][id] { return known }
+            let number = s[keyPath: next][shard, default: 0]
+            s[keyPath: next][shard] = number + 1
+            s[keyPath: ids][id] = number
+            s[keyPath: owners][id] = tenant
+            return number
         }
     }
 
