@@ -4,10 +4,11 @@ extension Router {
     /// Whether member `m` can be offered a contact of its queue now (contact-independent part).
     func computeReady(_ m: MemberRecord) -> Bool {
         guard m.live, m.loggedIn else { return false }
-        let a = agents[Int(m.agent)]
-        guard a.configured, a.eligible, !a.paused, a.blockedUntil <= now else { return false }
-        let q = queues[Int(m.queue)]
-        return q.configured && a.hasRoom(q.settings.channel)
+        let ai = Int(m.agent), qi = Int(m.queue)
+        // Field-by-field reads: copying the whole record would retain its arrays.
+        guard agents[ai].configured, agents[ai].eligible, !agents[ai].paused, agents[ai].blockedUntil <= now,
+              queues[qi].configured else { return false }
+        return agents[ai].hasRoom(queues[qi].settings.channel)
     }
 
     /// Recomputes the agent's readiness in each of its queues. Any change (or `touch`) marks the agent as
@@ -26,8 +27,7 @@ extension Router {
         guard changed else { return }
         agents[Int(id)].lastActivity = now
         for slot in slots where members[Int(slot)].ready {
-            let q = queues[Int(members[Int(slot)].queue)]
-            if q.readyTail != slot {
+            if queues[Int(members[Int(slot)].queue)].readyTail != slot {
                 listRemove(slot)
                 listAppend(slot)
             }

@@ -1,0 +1,75 @@
+import Routing
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Measures submit-to-offer latency with the shard on its own thread (busy-polling) and this thread
+/// submitting arrivals at a fixed rate. The sink answers each offer with accept, complete and end of
+/// wrap-up through the same ring, so agents keep cycling.
+///
+/// `@unchecked Sendable`: `submitTimes` slot i is written by the producer before it submits contact i and
+/// read by the shard thread after it polled that arrival (the ring's release/acquire orders them);
+/// `latencies` and `pending` are touched only by the shard thread until `stop()` joined it.
+final class LatencySink: RoutingSink, @unchecked Sendable {
+    let submitTimes: UnsafeMutablePointer<Int64>
+    let latencies: UnsafeMutablePointer<Int64>
+    let count: Int
+    let offered = Atomic<Int>(0)
+    unowned(unsafe) var shard: Shard<LatencySink>? = nil
+    var pending: [RoutingEvent] = []
+
+    init(count: Int) {
+        self.count = count
+        submitTimes = .allocate(capacity: count)
+        submitTimes.initialize(repeating: 0, count: count)
+        latencies = .allocate(capacity: count)
+        latencies.initialize(repeating: -1, count: count)
+        pending.reserveCapacity(1024)
+    }
+
+    deinit {
+        submitTimes.deallocate()
+        latencies.deallocate()
+    }
+
+    func deliver(_ output: RoutingOutput, now: RoutingInstant) {
+        guard case .offer(let o) = output, let shard else { return }
+        let i = Int(o.contact)
+        if i < count, latencies[i] < 0 {
+            latencies[i] = monotonicNanos() - submitTimes[i]
+            offered.add(1, ordering: .relaxed)
+        }
+        if !pending.isEmpty {
+            let retry = pending
+            pending.removeAll(keepingCapacity: true)
+            for e in retry { if let back = shard.submit(e) { pending.append(back) } }
+        }
+        if let back = shard.submit(.accept(contact: o.contact, agent: o.agent)) { pending.append(back) }
+        if let back = shard.submit(.complete(contact: o.contact)) { pending.append(back) }
+        if let back = shard.submit(.endWrapUp(contact: o.contact)) { pending.append(back) }
+    }
+}
+
+/// Runs `count` arrivals at `rate` per second; returns the latencies in nanoseconds of those offered.
+func runLatency(count: Int, rate: Double) -> [Int64] {
+    let sink = LatencySink(count: count)
+    let shard = Shard(router: Scenario.makeRouter(), sink: sink, ringCapacity: 1 << 16, batchSize: 256)
+    sink.shard = shard
+    _ = shard.start(clock: MonotonicRoutingClock(), idle: .spin)
+    let period = 1e9 / rate
+    let start = monotonicNanos()
+    for i in 0..<count {
+        let target = start + Int64(Double(i) * period)
+        while monotonicNanos() < target {}
+        sink.submitTimes[i] = monotonicNanos()
+        _ = shard.submit(.arrive(ContactRequest(id: ContactID(i), tenant: Scenario.tenant, queue: Scenario.queue(ofContact: i))))
+    }
+    let deadline = monotonicNanos() + 5_000_000_000
+    while sink.offered.load(ordering: .relaxed) < count, monotonicNanos() < deadline { sched_yield() }
+    shard.stop()
+    var result: [Int64] = []
+    result.reserveCapacity(count)
+    for i in 0..<count where sink.latencies[i] >= 0 { result.append(sink.latencies[i]) }
+    return result
+}
