@@ -76,6 +76,12 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "switchboard-media-harness",
+            dependencies: ["Media", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Sources/MediaHarness"
+        ),
+
         // MARK: Tests
         .testTarget(name: "CLibrariesTests", dependencies: ["COpenSSL", "CSRTP", "COpus", "CMediaShims"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
