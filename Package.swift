@@ -85,7 +85,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "CLibrariesTests", dependencies: ["COpenSSL", "CSRTP", "COpus", "CMediaShims"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
-        .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Directory"]),
         .testTarget(

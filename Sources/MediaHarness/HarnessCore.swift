@@ -16,11 +16,22 @@ final class HarnessCore {
     private var mediaStart: Double?
     private var framesSent = 0
     private var received = 0
+    private var reception: ReceptionStatistics?
+    private var lastReport = 0.0
+    private var reportsSent = 0
+    private var reportsReceived = 0
     private var otherPayload = 0
 
-    init(options: HarnessOptions, candidates: [SocketAddressValue], channel: Channel) throws {
+    private let carrierChannel: Channel?
+    private var carrierRemote: SocketAddress?
+    private var bridge: MediaBridge?
+    private var carrierReceived = 0
+    private var agentSent = 0
+
+    init(options: HarnessOptions, candidates: [SocketAddressValue], channel: Channel, carrierChannel: Channel?) throws {
         self.options = options
         self.channel = channel
+        self.carrierChannel = carrierChannel
         self.endpoint = MediaEndpoint(certificate: try DtlsCertificate(), candidates: candidates, profiles: options.profiles)
         self.encoder = try OpusEncoder(sampleRate: 48_000)
         self.decoder = try OpusDecoder(sampleRate: 48_000)
@@ -32,7 +43,22 @@ final class HarnessCore {
     func answer(_ offer: String) throws -> String {
         let (session, answer) = try endpoint.answer(offer: offer, preferredSetup: options.setup, now: Self.now())
         self.session = session
+        try makeBridge()
         return answer
+    }
+
+    private func makeBridge() throws {
+        guard let carrier = options.carrier, let session else { return }
+        let opusType = session.local.formats.first { $0.codec == .opus }?.payloadType ?? 111
+        bridge = try MediaBridge(carrierCodec: carrier, carrierPayloadType: carrier == .pcma ? 8 : 0,
+                                 opusPayloadType: opusType, agentSSRC: session.local.ssrc)
+    }
+
+    func receiveCarrier(_ bytes: [UInt8], from source: SocketAddress) {
+        carrierRemote = source // symmetric RTP: answer where the carrier sends from
+        guard let packet = RtpPacket(parsing: bytes) else { return }
+        carrierReceived += 1
+        bridge?.receiveFromCarrier(packet)
     }
 
     func offer() -> String {
@@ -43,6 +69,7 @@ final class HarnessCore {
 
     func acceptAnswer(_ answer: String) throws {
         try session?.acceptAnswer(answer, now: Self.now())
+        try makeBridge()
         flush()
     }
 
@@ -57,6 +84,17 @@ final class HarnessCore {
         if let session, session.isConnected, let start = mediaStart, var packetizer {
             let opusType = session.local.formats.first { $0.codec == .opus }?.payloadType ?? 111
             let due = Int((now - start) / 0.02) + 1
+            while framesSent < due, let bridge {
+                let output = bridge.tick()
+                if let packet = output.toAgent, session.send(packet) { agentSent += 1 }
+                if let packet = output.toCarrier, let carrierRemote, let carrierChannel {
+                    let bytes = packet.serialized()
+                    var buffer = carrierChannel.allocator.buffer(capacity: bytes.count)
+                    buffer.writeBytes(bytes)
+                    carrierChannel.writeAndFlush(AddressedEnvelope(remoteAddress: carrierRemote, data: buffer), promise: nil)
+                }
+                framesSent += 1
+            }
             while framesSent < due {
                 let pcm = tone.nextFrame(count: 960)
                 if let payload = try? encoder.encode(pcm) {
@@ -66,7 +104,26 @@ final class HarnessCore {
             }
             self.packetizer = packetizer
         }
+        if let session, session.isConnected, now - lastReport >= 1 {
+            lastReport = now
+            sendReport(session)
+        }
         flush()
+    }
+
+    /// RFC 3550 §6.4: a sender report with a reception block for the peer's stream, once a second.
+    private func sendReport(_ session: MediaSession) {
+        let blocks = reception.map { stats -> [ReceptionReport] in
+            var stats = stats
+            defer { reception = stats }
+            return [stats.makeReport()]
+        } ?? []
+        let seconds = Date().timeIntervalSince1970 + 2_208_988_800
+        let ntp = UInt64(seconds) << 32 | UInt64((seconds - seconds.rounded(.down)) * 4_294_967_296)
+        let report = RtcpReport.senderReport(ssrc: session.local.ssrc, ntpTimestamp: ntp, rtpTimestamp: packetizer?.timestamp ?? 0,
+                                             packetCount: packetizer?.packetCount ?? 0, octetCount: packetizer?.octetCount ?? 0,
+                                             blocks: blocks)
+        if session.sendRTCP(report.serialized()) { reportsSent += 1 }
     }
 
     private func flush() {
@@ -83,8 +140,15 @@ final class HarnessCore {
                     continue
                 }
                 received += 1
+                if reception == nil { reception = ReceptionStatistics(ssrc: packet.ssrc, clockRate: 48_000) }
+                reception?.record(sequence: packet.sequenceNumber, timestamp: packet.timestamp, arrival: Self.now())
+                if let bridge {
+                    bridge.receiveFromAgent(packet)
+                    continue
+                }
                 if let pcm = try? decoder.decode(packet.payload) { recorded += pcm }
-            case .rtcp: continue
+            case .rtcp(let compound):
+                reportsReceived += RtcpReport.parseCompound(compound).count
             case .failed(let reason): emit("FAILED \(reason)")
             case .expired: emit("EXPIRED")
             }
@@ -105,6 +169,7 @@ final class HarnessCore {
         }
         let srtp = session?.srtp
         return "DONE rx=\(received) tx=\(framesSent) samples=\(recorded.count) dropped=\(endpoint.droppedCount)"
-            + " replayed=\(srtp?.replayedCount ?? 0) forged=\(srtp?.authenticationFailureCount ?? 0) other=\(otherPayload)"
+            + " replayed=\(srtp?.replayedCount ?? 0) forged=\(srtp?.authenticationFailureCount ?? 0) other=\(otherPayload) carrier_rx=\(carrierReceived) bridged_tx=\(agentSent) bridge_refused=\(bridge?.carrierRefused ?? -1) bridge_to_agent=\(bridge?.framesToAgent ?? -1)"
+            + " rtcp_tx=\(reportsSent) rtcp_rx=\(reportsReceived)"
     }
 }

@@ -25,11 +25,22 @@ struct HarnessMain {
             }
             .bind(host: options.bindHost, port: options.port).get()
         guard let port = channel.localAddress?.port else { throw HarnessError.usage("socket has no port") }
+        var carrierChannel: Channel?
+        if options.carrier != nil {
+            carrierChannel = try await DatagramBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(MediaDatagramHandler(core: box, isCarrier: true))
+                    }
+                }
+                .bind(host: options.bindHost, port: 0).get()
+        }
         let candidates = options.advertise.compactMap { SocketAddressValue(host: $0, port: UInt16(port)) }
         try await loop.submit {
-            box.value = try HarnessCore(options: options, candidates: candidates, channel: channel)
+            box.value = try HarnessCore(options: options, candidates: candidates, channel: channel, carrierChannel: carrierChannel)
         }.get()
         emit("PORT \(port)")
+        if let carrierPort = carrierChannel?.localAddress?.port { emit("RTP_PORT \(carrierPort)") }
 
         switch options.mode {
         case .answer:
@@ -51,6 +62,7 @@ struct HarnessMain {
         let summary = try await loop.submit { box.value?.finish() ?? "" }.get()
         emit(summary)
         try await channel.close()
+        try await carrierChannel?.close()
         try await group.shutdownGracefully()
     }
 

@@ -13,6 +13,8 @@ struct HarnessOptions: Sendable {
     var toneFrequency = 440.0
     var record: String?
     var duration = 6.0
+    /// `pcmu` or `pcma`: bridge a plain RTP carrier leg (second UDP port) to the WebRTC session.
+    var carrier: AudioCodec?
 
     init(arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -37,6 +39,9 @@ struct HarnessOptions: Sendable {
             case "--tone": toneFrequency = Double(value) ?? 440
             case "--record": record = value
             case "--duration": duration = Double(value) ?? 6
+            case "--carrier":
+                guard value == "pcmu" || value == "pcma" else { throw HarnessError.usage("carrier pcmu|pcma") }
+                carrier = value == "pcmu" ? .pcmu : .pcma
             default: throw HarnessError.usage("unknown flag \(flag)")
             }
         }

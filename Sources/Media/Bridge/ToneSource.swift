@@ -5,10 +5,10 @@ internal import Darwin
 #endif
 
 /// A sine tone as an audio source for a leg (issue 4 §1 "play an audio source"): 16-bit mono frames.
-public struct ToneSource: Sendable {
+public struct ToneSource: AudioSource {
     /// Tone frequency in Hz.
     public let frequency: Double
-    /// Output sample rate.
+    /// Default output sample rate.
     public let sampleRate: Int
     /// Peak amplitude.
     public let amplitude: Double
@@ -21,9 +21,14 @@ public struct ToneSource: Sendable {
         self.amplitude = amplitude
     }
 
-    /// The next `count` samples, phase-continuous across calls.
+    /// The next `count` samples at the default rate, phase-continuous across calls.
     public mutating func nextFrame(count: Int) -> [Int16] {
-        let step = 2 * Double.pi * frequency / Double(sampleRate)
+        nextFrame(count: count, sampleRate: sampleRate) ?? []
+    }
+
+    /// The next `count` samples at `rate`, phase-continuous across calls; tones never end.
+    public mutating func nextFrame(count: Int, sampleRate rate: Int) -> [Int16]? {
+        let step = 2 * Double.pi * frequency / Double(rate)
         var frame = [Int16](repeating: 0, count: count)
         for index in 0..<count {
             frame[index] = Int16(amplitude * sin(phase))
