@@ -38,7 +38,11 @@ async def exchange(mode: str, profile: str, record: str, duration: float, tamper
         await harness.wait_done(timeout=duration + 10)
         stats = await pc.getStats()
         sent = [s.packetsSent for s in stats.values() if s.type == "outbound-rtp"]
-        harness.lines.append(f"AIORTC sent={sent}")
+        # Our SRTCP sender reports reach aiortc: the SR shows up as remote-outbound-rtp, its report block
+        # about aiortc's stream as remote-inbound-rtp.
+        remote_out = [s.packetsSent for s in stats.values() if s.type == "remote-outbound-rtp"]
+        remote_in = [s.packetsLost for s in stats.values() if s.type == "remote-inbound-rtp"]
+        harness.lines.append(f"AIORTC sent={sent} remote_outbound={remote_out} remote_inbound={remote_in}")
         return heard, harness.lines
     finally:
         await pc.close()
@@ -64,6 +68,10 @@ def test_call_with_aiortc(mode: str, profile: str) -> None:
         assert f"CONNECTED {wanted}" in lines, lines
         assert not any(line.startswith("FAILED") for line in lines), lines
         check_tone(heard, 440)
+        stats = next(line for line in lines if line.startswith("AIORTC "))
+        assert "remote_outbound=[]" not in stats and "remote_inbound=[]" not in stats, stats
+        done = next(line for line in lines if line.startswith("DONE"))
+        assert "rtcp_rx=0" not in done and "forged=0" in done, done
         ours = np.fromfile(record, dtype=np.int16)
         check_tone(ours, 1000)
 
