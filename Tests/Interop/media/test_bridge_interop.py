@@ -7,7 +7,7 @@ import struct
 import numpy as np
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
-from conftest import Harness, ToneTrack, collect_audio, dominant_frequency
+from media_helpers import Harness, ToneTrack, collect_audio, dominant_frequency
 
 CARRIER_TONE = 800
 AGENT_TONE = 1000

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
-from conftest import Harness, ToneTrack, collect_audio, dominant_frequency, tamper_fingerprint, SAMPLE_RATE
+from media_helpers import Harness, ToneTrack, collect_audio, dominant_frequency, tamper_fingerprint, SAMPLE_RATE
 
 TIMEOUT = 45
 

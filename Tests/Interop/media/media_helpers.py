@@ -1,4 +1,5 @@
-"""Shared helpers for the media interop tests: start the Swift harness, talk SDP over its stdin/stdout,
+"""Shared helpers for the media interop tests (a plain module, not conftest.py, so that it cannot clash with
+other suites' conftest modules): start the Swift harness, talk SDP over its stdin/stdout,
 generate and analyse tones. A missing harness binary is a failure, never a skip."""
 import asyncio
 import fractions
@@ -6,7 +7,6 @@ import os
 import re
 
 import numpy as np
-import pytest
 from aiortc.mediastreams import AudioStreamTrack
 from av import AudioFrame
 
@@ -19,11 +19,6 @@ def harness_path() -> str:
     path = os.path.join(bin_dir, "switchboard-media-harness")
     assert os.access(path, os.X_OK), f"harness not built: {path}"
     return path
-
-
-@pytest.fixture
-def harness_bin() -> str:
-    return harness_path()
 
 
 class Harness:
