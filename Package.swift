@@ -78,10 +78,16 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "switchboard-media-harness",
+            dependencies: ["Media", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Sources/MediaHarness"
+        ),
+
         // MARK: Tests
         .testTarget(name: "CLibrariesTests", dependencies: ["COpenSSL", "CSRTP", "COpus", "CMediaShims"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
-        .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Directory"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "Directory"]),

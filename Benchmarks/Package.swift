@@ -21,11 +21,16 @@ let package = Package(
             path: "Benchmarks/RoutingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Raw C libraries for the Media reference measurements (same system libraries Media links).
+        .systemLibrary(name: "CBenchSRTP", path: "Benchmarks/MediaBenchmarksSystem/CBenchSRTP", pkgConfig: "libsrtp2"),
+        .systemLibrary(name: "CBenchOpus", path: "Benchmarks/MediaBenchmarksSystem/CBenchOpus", pkgConfig: "opus"),
+        .systemLibrary(name: "CBenchOpenSSL", path: "Benchmarks/MediaBenchmarksSystem/CBenchOpenSSL", pkgConfig: "openssl"),
         .executableTarget(
             name: "MediaBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Media", package: "switchboard"),
+                "CBenchSRTP", "CBenchOpus", "CBenchOpenSSL",
             ],
             path: "Benchmarks/MediaBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -1,4 +1,75 @@
 import Benchmark
+import Media
 
+/// Media benchmarks, each beside its raw-library reference in the same run (issue 4 §4).
+/// Run: `cd Benchmarks && swift package --allow-writing-to-package-directory benchmark --target MediaBenchmarks`
 let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput], warmupIterations: 3,
+                                           scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 1_000_000)
+
+    for profile in SrtpProfile.allCases {
+        Benchmark("SRTP protect+unprotect 160 B \(profile.rawValue) ours") { benchmark in
+            let keys = SrtpFixtures.keys(profile)
+            guard let sender = try? SrtpSession(keys: keys.0), let receiver = try? SrtpSession(keys: keys.1) else { return }
+            var packet = SrtpFixtures.plainPacket()
+            packet.reserveCapacity(packet.count + SrtpSession.maxOverhead)
+            var sequence: UInt16 = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                sequence &+= 1
+                SrtpFixtures.reset(&packet, sequence: sequence)
+                try? sender.protectRTP(&packet)
+                try? receiver.unprotectRTP(&packet)
+                blackHole(packet.count)
+            }
+        }
+        Benchmark("SRTP protect+unprotect 160 B \(profile.rawValue) raw libsrtp2") { benchmark in
+            guard let raw = RawSrtp(profile: profile) else { return }
+            benchmark.startMeasurement()
+            blackHole(raw.run(iterations: benchmark.scaledIterations.count))
+        }
+    }
+
+    Benchmark("Opus encode 20 ms 48 kHz ours") { benchmark in
+        guard let encoder = try? OpusEncoder(sampleRate: 48_000, settings: OpusSettings(complexity: 5)) else { return }
+        var tone = ToneSource(frequency: 440)
+        let frame = tone.nextFrame(count: 960)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole((try? encoder.encode(frame))?.count) }
+    }
+    Benchmark("Opus encode 20 ms 48 kHz raw libopus") { benchmark in
+        var tone = ToneSource(frequency: 440)
+        guard let raw = RawOpus(sampleRate: 48_000, frame: tone.nextFrame(count: 960)) else { return }
+        benchmark.startMeasurement()
+        blackHole(raw.encode(iterations: benchmark.scaledIterations.count))
+    }
+
+    let handshakes = Benchmark.Configuration(metrics: [.wallClock, .throughput], warmupIterations: 2,
+                                             scalingFactor: .one, maxDuration: .seconds(3), maxIterations: 10_000)
+    Benchmark("DTLS handshakes ours (two in-process endpoints)", configuration: handshakes) { benchmark in
+        guard let clientCertificate = try? DtlsCertificate(), let serverCertificate = try? DtlsCertificate() else { return }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(DtlsLoop.handshake(clientCertificate, serverCertificate))
+        }
+    }
+    Benchmark("DTLS handshakes bare OpenSSL loop", configuration: handshakes) { benchmark in
+        guard let raw = RawDtls() else { return }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(raw.handshake()) }
+    }
+
+    let calls = Benchmark.Configuration(metrics: [.wallClock, .throughput], warmupIterations: 10,
+                                        scalingFactor: .one, maxDuration: .seconds(3), maxIterations: 100_000)
+    Benchmark("Transcoded call 20 ms both directions ours (G.711 RTP <-> Opus SRTP, c5, FEC)", configuration: calls) { benchmark in
+        guard let call = BridgedCall(frames: benchmark.scaledIterations.count) else { return }
+        benchmark.startMeasurement()
+        blackHole(call.run())
+    }
+    Benchmark("Transcoded call 20 ms both directions bound (bare libopus encode+decode, c5, FEC)", configuration: calls) { benchmark in
+        var tone = ToneSource(frequency: 440, sampleRate: 8_000)
+        guard let raw = RawOpus(sampleRate: 8_000, frame: tone.nextFrame(count: 160)) else { return }
+        benchmark.startMeasurement()
+        blackHole(raw.encodeDecode(iterations: benchmark.scaledIterations.count))
+    }
 }
