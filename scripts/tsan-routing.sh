@@ -29,4 +29,4 @@ let package = Package(
 )
 SWIFT
 cd "$pkg"
-swift test --sanitize=thread "$@"
+SWITCHBOARD_TSAN=1 swift test --sanitize=thread "$@"
