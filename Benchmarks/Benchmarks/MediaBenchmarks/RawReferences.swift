@@ -9,8 +9,11 @@ final class RawSrtp {
     let receiver: srtp_t
     var buffer = [UInt8](repeating: 0, count: 256)
 
+    /// libsrtp2 is initialised once per process, as Media does.
+    private static let initialized: Bool = srtp_init() == srtp_err_status_ok
+
     init?(profile: SrtpProfile) {
-        guard srtp_init() == srtp_err_status_ok else { return nil }
+        guard Self.initialized else { return nil }
         let keys = SrtpFixtures.keys(profile)
         guard let sender = Self.make(profile, keys.0.localMasterKey, ssrc_any_outbound),
               let receiver = Self.make(profile, keys.0.localMasterKey, ssrc_any_inbound) else { return nil }
