@@ -9,8 +9,11 @@ final class RawSrtp {
     let receiver: srtp_t
     var buffer = [UInt8](repeating: 0, count: 256)
 
+    /// libsrtp2 is initialised once per process, as Media does.
+    private static let initialized: Bool = srtp_init() == srtp_err_status_ok
+
     init?(profile: SrtpProfile) {
-        guard srtp_init() == srtp_err_status_ok else { return nil }
+        guard Self.initialized else { return nil }
         let keys = SrtpFixtures.keys(profile)
         guard let sender = Self.make(profile, keys.0.localMasterKey, ssrc_any_outbound),
               let receiver = Self.make(profile, keys.0.localMasterKey, ssrc_any_inbound) else { return nil }
@@ -43,10 +46,14 @@ final class RawSrtp {
         return status == srtp_err_status_ok ? session : nil
     }
 
+    private(set) var failures = 0
+    private var sequence: UInt16 = 0
+
     func run(iterations: Int) -> Int32 {
         let plain = SrtpFixtures.plainPacket()
         var total: Int32 = 0
-        var sequence: UInt16 = 0
+        var failures = 0
+        var sequence = self.sequence
         buffer.withUnsafeMutableBufferPointer { pointer in
             guard let base = pointer.baseAddress else { return }
             for _ in 0..<iterations {
@@ -55,11 +62,13 @@ final class RawSrtp {
                 base[2] = UInt8(sequence >> 8)
                 base[3] = UInt8(truncatingIfNeeded: sequence)
                 var length = Int32(plain.count)
-                _ = srtp_protect(sender, base, &length)
-                _ = srtp_unprotect(receiver, base, &length)
+                if srtp_protect(sender, base, &length) != srtp_err_status_ok { failures += 1 }
+                if srtp_unprotect(receiver, base, &length) != srtp_err_status_ok { failures += 1 }
                 total &+= length
             }
         }
+        self.sequence = sequence
+        self.failures += failures
         return total
     }
 }
@@ -103,11 +112,9 @@ final class RawOpus {
         let capacity = Int32(packet.count)
         let samples = Int32(pcm.count)
         for _ in 0..<iterations {
-            // Two encodes and two decodes per call frame: one each way, as the bridge does.
-            let first = opus_encode(encoder, frame, Int32(frame.count), &packet, capacity)
-            total &+= opus_decode(decoder, packet, first, &pcm, samples, 0)
-            let second = opus_encode(encoder, frame, Int32(frame.count), &packet, capacity)
-            total &+= opus_decode(decoder, packet, second, &pcm, samples, 0)
+            // Per call and 20 ms the bridge encodes once (carrier → agent) and decodes once (agent → carrier).
+            let written = opus_encode(encoder, frame, Int32(frame.count), &packet, capacity)
+            total &+= opus_decode(decoder, packet, written, &pcm, samples, 0)
         }
         return total
     }

@@ -1,4 +1,5 @@
 internal import COpenSSL
+internal import CMediaShims
 
 /// Why a DTLS operation failed.
 public enum DtlsError: Error, Sendable, Equatable {
@@ -18,6 +19,9 @@ public enum DtlsError: Error, Sendable, Equatable {
 public final class DtlsCertificate: @unchecked Sendable {
     let key: OpaquePointer
     let certificate: OpaquePointer
+    /// One DTLS 1.2 context for every session using this certificate (set up here, only read afterwards;
+    /// OpenSSL reference-counts it and allows SSL_new from several threads).
+    let context: OpaquePointer
     /// `a=fingerprint:sha-256 ...` value for our SDP.
     public let fingerprint: DtlsFingerprint
 
@@ -45,14 +49,37 @@ public final class DtlsCertificate: @unchecked Sendable {
             EVP_PKEY_free(key)
             throw .certificateGeneration
         }
+        guard let context = Self.makeContext(certificate: certificate, key: key) else {
+            X509_free(certificate)
+            EVP_PKEY_free(key)
+            throw .contextSetup
+        }
         self.key = key
         self.certificate = certificate
+        self.context = context
         self.fingerprint = DtlsFingerprint(algorithm: "sha-256", digest: digest)
     }
 
     deinit {
+        SSL_CTX_free(context)
         X509_free(certificate)
         EVP_PKEY_free(key)
+    }
+
+    private static func makeContext(certificate: OpaquePointer, key: OpaquePointer) -> OpaquePointer? {
+        guard let context = SSL_CTX_new(DTLS_method()) else { return nil }
+        guard sb_ssl_ctx_set_min_proto_version(context, 0xFEFD) == 1,
+              sb_ssl_ctx_set_max_proto_version(context, 0xFEFD) == 1,
+              SSL_CTX_use_certificate(context, certificate) == 1,
+              SSL_CTX_use_PrivateKey(context, key) == 1,
+              SSL_CTX_set_cipher_list(context, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-SHA") == 1
+        else {
+            SSL_CTX_free(context)
+            return nil
+        }
+        // Accept any certificate during the handshake; it is checked against the signalled fingerprint once it completes.
+        SSL_CTX_set_verify(context, 0x01 | 0x02 /* SSL_VERIFY_PEER | FAIL_IF_NO_PEER_CERT */) { _, _ in 1 }
+        return context
     }
 
     private static func setName(_ certificate: OpaquePointer, _ commonName: String) -> Bool {

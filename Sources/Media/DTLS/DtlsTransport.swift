@@ -26,7 +26,6 @@ public final class DtlsTransport {
     /// The peer's signalled fingerprint, checked against its certificate (RFC 8122 §5).
     public var remoteFingerprint: DtlsFingerprint
 
-    private let context: OpaquePointer
     private let ssl: OpaquePointer
     private let readBIO: OpaquePointer
     private let writeBIO: OpaquePointer
@@ -40,22 +39,17 @@ public final class DtlsTransport {
     /// Creates an endpoint with our certificate, the peer's fingerprint and the SRTP profiles we accept in order.
     public init(role: Role, certificate: DtlsCertificate, remoteFingerprint: DtlsFingerprint,
                 profiles: [SrtpProfile] = SrtpProfile.allCases, now: Double) throws(DtlsError) {
-        guard !profiles.isEmpty, let context = SSL_CTX_new(DTLS_method()) else { throw .contextSetup }
+        let context = certificate.context
         let profileList = profiles.map(\.rawValue).joined(separator: ":")
-        guard sb_ssl_ctx_set_min_proto_version(context, 0xFEFD) == 1,
-              sb_ssl_ctx_set_max_proto_version(context, 0xFEFD) == 1,
-              SSL_CTX_use_certificate(context, certificate.certificate) == 1,
-              SSL_CTX_use_PrivateKey(context, certificate.key) == 1,
-              SSL_CTX_set_cipher_list(context, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-SHA") == 1,
-              SSL_CTX_set_tlsext_use_srtp(context, profileList) == 0 // 0 means success here.
-        else {
-            SSL_CTX_free(context)
+        guard !profiles.isEmpty, let ssl = SSL_new(context) else { throw .contextSetup }
+        guard SSL_set_tlsext_use_srtp(ssl, profileList) == 0, // 0 means success here.
+              let readBIO = BIO_new(BIO_s_mem()) else {
+            SSL_free(ssl)
             throw .contextSetup
         }
-        // Accept any certificate during the handshake; it is checked against the fingerprint once it completes.
-        SSL_CTX_set_verify(context, 0x01 | 0x02 /* SSL_VERIFY_PEER | FAIL_IF_NO_PEER_CERT */) { _, _ in 1 }
-        guard let ssl = SSL_new(context), let readBIO = BIO_new(BIO_s_mem()), let writeBIO = BIO_new(BIO_s_mem()) else {
-            SSL_CTX_free(context)
+        guard let writeBIO = BIO_new(BIO_s_mem()) else {
+            BIO_free(readBIO)
+            SSL_free(ssl)
             throw .contextSetup
         }
         _ = BIO_ctrl(readBIO, 130 /* BIO_C_SET_BUF_MEM_EOF_RETURN */, -1, nil)
@@ -68,7 +62,6 @@ public final class DtlsTransport {
         if role == .client { SSL_set_connect_state(ssl) } else { SSL_set_accept_state(ssl) }
         self.role = role
         self.remoteFingerprint = remoteFingerprint
-        self.context = context
         self.ssl = ssl
         self.readBIO = readBIO
         self.writeBIO = writeBIO
@@ -76,8 +69,7 @@ public final class DtlsTransport {
     }
 
     deinit {
-        SSL_free(ssl) // frees both BIOs
-        SSL_CTX_free(context)
+        SSL_free(ssl) // frees both BIOs; the context belongs to the certificate
     }
 
     /// Starts the handshake: the client sends its ClientHello; the server waits for one.
