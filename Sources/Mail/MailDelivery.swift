@@ -1,9 +1,32 @@
 import Directory
 import Foundation
 
-/// Delivers one rendered message. The embedded default writes `.eml` files; SMTP comes later.
+/// Delivers one rendered message. The embedded default writes `.eml` files; `SMTPDelivery`
+/// sends over SMTP. A delivery may keep a connection across calls until `finishBatch()`.
 public protocol MailDelivery: Sendable {
     func deliver(_ message: MIMEMessage, sequence: Int64) async throws
+    /// The worker has nothing more to send for now: release connections.
+    func finishBatch() async
+}
+
+extension MailDelivery {
+    public func finishBatch() async {}
+}
+
+/// How a delivery failed, as the outbox needs to know it (RFC 5321 §4.2.1 reply classes).
+public enum MailDeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A permanent refusal (5yz) of this message: it goes to the dead letters with this text.
+    case rejected(String)
+    /// A temporary refusal (4yz) of this message: retry it later, others may go on.
+    case deferred(String)
+    /// The mail server could not be reached or the session failed: retry later, stop this round.
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .rejected(let text), .deferred(let text), .unavailable(let text): text
+        }
+    }
 }
 
 /// Writes each message as `<sequence>-<kind>.eml` under a folder (the embedded default), so the

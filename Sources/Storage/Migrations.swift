@@ -111,6 +111,10 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2-outbox-retry") { db in
+            // When a pending message may be tried again (exponential backoff); NULL means at once.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN next_attempt_at DOUBLE")
+        }
         return migrator
     }
 }

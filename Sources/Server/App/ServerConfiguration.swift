@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Mail
 
 /// Everything `switchboard serve` can be told, with the embedded defaults of `make run`.
 public struct ServerConfiguration: Sendable {
@@ -15,11 +16,15 @@ public struct ServerConfiguration: Sendable {
     public var senderAddress: String
     /// The address of the platform support account created on first start.
     public var supportEmail: String
+    /// `smtp://user:pass@host:port` or `smtps://…` (SWITCHBOARD_SMTP_URL); nil keeps the `.eml` folder.
+    public var smtpURL: String?
+    /// PEM file of a CA to trust for the SMTP server's certificate (SWITCHBOARD_SMTP_CA_FILE).
+    public var smtpCAFile: String?
 
     public init(
         host: String = "0.0.0.0", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "data"), publicBaseURL: String? = nil,
         logLevel: Logger.Level = .info, scryptLogN: Int = 15, senderAddress: String = "no-reply@switchboard.local",
-        supportEmail: String = "support@switchboard.local"
+        supportEmail: String = "support@switchboard.local", smtpURL: String? = nil, smtpCAFile: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -29,6 +34,13 @@ public struct ServerConfiguration: Sendable {
         self.scryptLogN = scryptLogN
         self.senderAddress = senderAddress
         self.supportEmail = supportEmail
+        self.smtpURL = smtpURL
+        self.smtpCAFile = smtpCAFile
+    }
+
+    /// Checks an SMTP URL and returns it as logs show it (the password masked).
+    public static func describeSMTP(url: String) throws -> String {
+        try SMTPConfiguration(url: url).description
     }
 
     public var databasePath: String { dataDirectory.appendingPathComponent("switchboard.sqlite").path }

@@ -23,7 +23,14 @@ public struct SwitchboardServer: Sendable {
         self.configuration = configuration
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         self.store = try SQLiteDirectoryStore(path: configuration.databasePath)
-        let delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
+        let delivery: any MailDelivery
+        if let url = configuration.smtpURL {
+            let smtp = try SMTPConfiguration(url: url, trustedCAFile: configuration.smtpCAFile)
+            delivery = try SMTPDelivery(configuration: smtp)
+            logger.info("mail is delivered over SMTP", metadata: ["server": "\(smtp)"])
+        } else {
+            delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
+        }
         self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress, now: now)
         self.directory = DirectoryService(
             store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL),
@@ -39,6 +46,7 @@ public struct SwitchboardServer: Sendable {
         router.add(middleware: AuthenticationMiddleware(directory: directory))
         PublicRoutes(directory: directory, metrics: Observability.registry).register(on: router)
         AdminRoutes(directory: directory).register(on: router)
+        OutboxRoutes(store: store, worker: outbox).register(on: router)
         return router
     }
 
@@ -47,7 +55,7 @@ public struct SwitchboardServer: Sendable {
         Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchboard"),
-            services: [OutboxService(worker: outbox, logger: logger, interval: .seconds(5))],
+            services: [OutboxService(worker: outbox, logger: logger, interval: .seconds(1))],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
