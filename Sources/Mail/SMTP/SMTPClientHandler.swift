@@ -8,20 +8,6 @@ enum SMTPRequest: Sendable {
     case quit(EventLoopPromise<Void>)
 }
 
-/// How a request failed: the message alone (the session goes on) or the whole session.
-public enum SMTPClientError: Error, Sendable, CustomStringConvertible {
-    case message(SMTPFailure)
-    case session(SMTPFailure)
-
-    public var failure: SMTPFailure {
-        switch self {
-        case .message(let failure), .session(let failure): failure
-        }
-    }
-
-    public var description: String { failure.description }
-}
-
 /// The thin NIO layer under `SMTPClientStateMachine`: parses bytes into replies, performs the
 /// machine's actions (writes, STARTTLS by putting `NIOSSLClientHandler` at the front of the
 /// pipeline), completes promises, and bounds every wait for a reply with `replyTimeout`.
