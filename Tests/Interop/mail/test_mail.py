@@ -187,8 +187,16 @@ def test_550_dead_letters_with_server_text_visible_and_resendable(tmp_path, clea
     wait_for(lambda: recorder.received("ana@acme.test"), what="the next message still delivered")
     assert recorder.received("nobody@acme.test") == []
 
-    # Only support sees the outbox.
+    # Only support sees the outbox: not anonymous callers, not a tenant's administrator.
     assert sb.get("/api/v1/outbox?status=dead").status_code == 401
+    sb.create_user(tenant, "adm@acme.test", role="admin")
+    adm = wait_for(lambda: recorder.received("adm@acme.test"), what="admin reset mail")
+    follow_reset(sb, adm[0]["message"], "Adm1n!pass")
+    adm = wait_for(lambda: len(recorder.received("adm@acme.test")) >= 3 and recorder.received("adm@acme.test"), what="admin confirm mail")
+    follow_confirm(sb, adm[2]["message"])
+    admin_token = sb.post("/api/v1/auth/login", {"email": "adm@acme.test", "password": "Adm1n!pass"}).json()["token"]
+    assert sb.get("/api/v1/outbox?status=dead", admin_token).status_code == 403
+    assert sb.post(f"/api/v1/outbox/{dead[0]['sequence']}/resend", token=admin_token).status_code == 403
     assert sb.get("/api/v1/outbox?status=sent", token=sb.support).status_code == 400
 
     # Support fixes the mailbox and re-sends: it arrives once, with a working link.
