@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
@@ -30,7 +31,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"]), .brew(["srtp"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"]), .brew(["opus"])]),
-        .target(name: "CMediaShims", dependencies: ["COpenSSL", "COpus"]),
+        .target(name: "CMediaShims", dependencies: ["COpenSSL", "COpus", "CSRTP"]),
 
         // MARK: Pure cores
         .target(
@@ -56,7 +57,16 @@ let package = Package(
             name: "Storage",
             dependencies: ["Directory", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "Mail", dependencies: ["Directory"]),
+        .target(
+            name: "Mail",
+            dependencies: [
+                "Directory",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "Server",
             dependencies: [
@@ -90,7 +100,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Directory"]),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "Directory"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "Directory", "Storage"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -1,9 +1,16 @@
 import Directory
 import Foundation
 
-/// Delivers one rendered message. The embedded default writes `.eml` files; SMTP comes later.
+/// Delivers one rendered message. The embedded default writes `.eml` files; `SMTPDelivery`
+/// sends over SMTP. A delivery may keep a connection across calls until `finishBatch()`.
 public protocol MailDelivery: Sendable {
     func deliver(_ message: MIMEMessage, sequence: Int64) async throws
+    /// The worker has nothing more to send for now: release connections.
+    func finishBatch() async
+}
+
+extension MailDelivery {
+    public func finishBatch() async {}
 }
 
 /// Writes each message as `<sequence>-<kind>.eml` under a folder (the embedded default), so the

@@ -139,6 +139,10 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3-outbox-retry") { db in
+            // When a pending message may be tried again (exponential backoff); NULL means at once.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN next_attempt_at DOUBLE")
+        }
         return migrator
     }
 }

@@ -166,6 +166,18 @@ struct SQLiteDirectoryAccess: DirectoryWriter {
     func outbox(user: UserID) throws -> [OutboxMessage] {
         try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE user_id = ? ORDER BY sequence", arguments: [user.description]).map(Decode.outbox)
     }
+    func outbox(sequence: Int64) throws -> OutboxMessage? {
+        try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE sequence = ?", arguments: [sequence]).map(Decode.outbox)
+    }
+    func outboxPending(afterSequence: Int64, limit: Int) throws -> [(message: OutboxMessage, notBefore: Date?)] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM outbox WHERE status = 'pending' AND sequence > ? ORDER BY sequence LIMIT ?",
+            arguments: [afterSequence, limit]
+        ).map { row in
+            let notBefore: Double? = row["next_attempt_at"]
+            return (try Decode.outbox(row), notBefore.map(Date.init(timeIntervalSince1970:)))
+        }
+    }
     func enqueue(_ m: OutboxMessage) throws -> Int64 {
         try db.execute(
             sql: """
@@ -187,6 +199,17 @@ struct SQLiteDirectoryAccess: DirectoryWriter {
         try db.execute(
             sql: "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1 WHERE sequence = ?",
             arguments: [dead ? DeliveryStatus.dead.rawValue : DeliveryStatus.pending.rawValue, error, sequence])
+    }
+    func markRetry(sequence: Int64, error: String, notBefore: Date) throws {
+        try db.execute(
+            sql: "UPDATE outbox SET last_error = ?, attempts = attempts + 1, next_attempt_at = ? WHERE sequence = ? AND status = 'pending'",
+            arguments: [error, notBefore.timeIntervalSince1970, sequence])
+    }
+    func requeue(sequence: Int64) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL WHERE sequence = ? AND status IN ('pending', 'dead')",
+            arguments: [sequence])
+        return db.changesCount > 0
     }
     func audit(tenant: TenantID?, limit: Int, beforeSequence: Int64?) throws -> [AuditEntry] {
         try Row.fetchAll(

@@ -52,7 +52,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "E-mail of the support account created on first start (SWITCHBOARD_SUPPORT_EMAIL).")
     var supportEmail: String = Environment.string("SWITCHBOARD_SUPPORT_EMAIL") ?? "support@switchboard.local"
 
+    @Option(help: ArgumentHelp(
+        "Send e-mail over SMTP (SWITCHBOARD_SMTP_URL): smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS). Default: .eml files in the data folder.",
+        valueName: "url"))
+    var smtpURL: String? = Environment.string("SWITCHBOARD_SMTP_URL")
+
+    @Option(help: ArgumentHelp("PEM file of a CA to trust for the SMTP server's certificate (SWITCHBOARD_SMTP_CA_FILE).", valueName: "path"))
+    var smtpCAFile: String? = Environment.string("SWITCHBOARD_SMTP_CA_FILE")
+
     func validate() throws {
+        if let smtpURL {
+            do { _ = try ServerConfiguration.describeSMTP(url: smtpURL) } catch { throw ValidationError("--smtp-url: \(error)") }
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("Port must be between 0 and 65535.") }
         if let publicURL, URL(string: publicURL)?.scheme == nil { throw ValidationError("--public-url must be an absolute URL.") }
     }
@@ -62,7 +73,8 @@ struct Serve: AsyncParsableCommand {
         _ = Observability.registry
         let configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: data.dataDirectory), publicBaseURL: publicURL,
-            logLevel: data.level, supportEmail: supportEmail, secretKeyBase64: Environment.string("SWITCHBOARD_SECRET_KEY"))
+            logLevel: data.level, supportEmail: supportEmail, secretKeyBase64: Environment.string("SWITCHBOARD_SECRET_KEY"),
+            smtpURL: smtpURL, smtpCAFile: smtpCAFile)
         let server = try SwitchboardServer(configuration: configuration)
         if let (email, password) = try await server.bootstrap() {
             say("""
@@ -74,7 +86,8 @@ struct Serve: AsyncParsableCommand {
                 ------------------------------------------------------------
                 """)
         }
-        say("Switchboard: data in \(configuration.dataDirectory.path), e-mails in \(configuration.mailDirectory.path)")
+        let mail = try smtpURL.map { try ServerConfiguration.describeSMTP(url: $0) } ?? configuration.mailDirectory.path
+        say("Switchboard: data in \(configuration.dataDirectory.path), e-mails to \(mail)")
         let app = server.application { port in
             say("Switchboard listening on http://\(configuration.host):\(port)")
         }
@@ -91,7 +104,7 @@ struct Migrate: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: data.dataDirectory, withIntermediateDirectories: true)
         let path = URL(fileURLWithPath: data.dataDirectory).appendingPathComponent("switchboard.sqlite").path
         let applied = try SQLiteDirectoryStore.migrate(path: path)
-        say("Database \(path) is at migration \(applied.last ?? "none") (\(applied.count) applied).")
+        say("Database \(path) is at migration \(applied.last ?? "none") (\(applied.count) applied: \(applied.joined(separator: ", "))).")
     }
 }
 

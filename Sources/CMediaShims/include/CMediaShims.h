@@ -12,6 +12,10 @@ static inline int sb_opus_encoder_set_packet_loss_perc(OpusEncoder *e, opus_int3
 static inline int sb_opus_encoder_set_dtx(OpusEncoder *e, opus_int32 v) { return opus_encoder_ctl(e, OPUS_SET_DTX(v)); }
 static inline int sb_opus_encoder_get_bitrate(OpusEncoder *e, opus_int32 *v) { return opus_encoder_ctl(e, OPUS_GET_BITRATE(v)); }
 
+/* libsrtp2's srtp_init is not thread-safe and registers global cipher tables: every caller in the
+   process (Media, tests) goes through this one pthread_once, which returns the single init's status. */
+int sb_srtp_init_once(void);
+
 static inline long sb_ssl_set_mtu(SSL *ssl, long mtu) { return SSL_set_mtu(ssl, mtu); }
 static inline int sb_ssl_ctx_set_min_proto_version(SSL_CTX *ctx, int v) { return (int)SSL_CTX_set_min_proto_version(ctx, v); }
 static inline int sb_ssl_ctx_set_max_proto_version(SSL_CTX *ctx, int v) { return (int)SSL_CTX_set_max_proto_version(ctx, v); }

@@ -39,6 +39,10 @@ struct RecordingWriter: DirectoryWriter {
     func session(hash: String) throws -> Session? { try base.session(hash: hash) }
     func outbox(status: DeliveryStatus, limit: Int) throws -> [OutboxMessage] { try base.outbox(status: status, limit: limit) }
     func outbox(user: UserID) throws -> [OutboxMessage] { try base.outbox(user: user) }
+    func outbox(sequence: Int64) throws -> OutboxMessage? { try base.outbox(sequence: sequence) }
+    func outboxPending(afterSequence: Int64, limit: Int) throws -> [(message: OutboxMessage, notBefore: Date?)] {
+        try base.outboxPending(afterSequence: afterSequence, limit: limit)
+    }
     func audit(tenant: TenantID?, limit: Int, beforeSequence: Int64?) throws -> [AuditEntry] {
         try base.audit(tenant: tenant, limit: limit, beforeSequence: beforeSequence)
     }
@@ -74,6 +78,8 @@ struct RecordingWriter: DirectoryWriter {
     }
     func markSent(sequence: Int64, at: Date) throws { try base.markSent(sequence: sequence, at: at) }
     func markFailed(sequence: Int64, error: String, dead: Bool) throws { try base.markFailed(sequence: sequence, error: error, dead: dead) }
+    func markRetry(sequence: Int64, error: String, notBefore: Date) throws { try base.markRetry(sequence: sequence, error: error, notBefore: notBefore) }
+    func requeue(sequence: Int64) throws -> Bool { try base.requeue(sequence: sequence) }
     func append(_ entry: AuditEntry) throws { try base.append(entry) }
     func append(_ event: DirectoryEvent) throws -> Int64 {
         recorder.note(event)

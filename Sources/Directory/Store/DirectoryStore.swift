@@ -34,6 +34,10 @@ public protocol DirectoryReader {
 
     func outbox(status: DeliveryStatus, limit: Int) throws -> [OutboxMessage]
     func outbox(user: UserID) throws -> [OutboxMessage]
+    func outbox(sequence: Int64) throws -> OutboxMessage?
+    /// Pending rows after `afterSequence`, in order, each with the time before which it must not
+    /// be tried again (nil: at once). The mail worker pages through the queue with this.
+    func outboxPending(afterSequence: Int64, limit: Int) throws -> [(message: OutboxMessage, notBefore: Date?)]
     func audit(tenant: TenantID?, limit: Int, beforeSequence: Int64?) throws -> [AuditEntry]
     func events(afterSequence: Int64, limit: Int) throws -> [(sequence: Int64, event: DirectoryEvent)]
 
@@ -68,6 +72,11 @@ public protocol DirectoryWriter: DirectoryReader {
     @discardableResult func enqueue(_ message: OutboxMessage) throws -> Int64
     func markSent(sequence: Int64, at: Date) throws
     func markFailed(sequence: Int64, error: String, dead: Bool) throws
+    /// Records a failed attempt (count and error) and keeps the row pending until `notBefore`.
+    func markRetry(sequence: Int64, error: String, notBefore: Date) throws
+    /// Puts a dead or waiting row back in line for an immediate attempt with a fresh attempt
+    /// count; false when the row does not exist or was already sent (sent is never resent).
+    func requeue(sequence: Int64) throws -> Bool
 
     func append(_ entry: AuditEntry) throws
     @discardableResult func append(_ event: DirectoryEvent) throws -> Int64

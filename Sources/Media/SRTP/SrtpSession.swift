@@ -1,4 +1,5 @@
 internal import CSRTP
+internal import CMediaShims
 
 /// Why a packet was not protected or unprotected.
 public enum SrtpError: Error, Sendable, Equatable {
@@ -23,7 +24,7 @@ public final class SrtpSession {
     /// Bytes appended by protection at most (tag, SRTCP index); callers keep this much spare room.
     public static let maxOverhead = 32
 
-    private static let initialized: Bool = srtp_init() == srtp_err_status_ok
+    private static let initialized: Bool = sb_srtp_init_once() == Int32(srtp_err_status_ok.rawValue)
 
     /// Creates the outbound and inbound contexts from exported keys.
     public init(keys: SrtpKeyingMaterial) throws(SrtpError) {

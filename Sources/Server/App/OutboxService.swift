@@ -3,8 +3,8 @@ import Logging
 import Mail
 import ServiceLifecycle
 
-/// Runs the mail outbox: drains on every commit that queued a message, and every few seconds to
-/// retry failures and pick up rows left by a previous run.
+/// Runs the mail outbox: drains on every commit that queued a message, and every `interval` to
+/// retry failures whose backoff ended and pick up rows left by a previous run (a cheap indexed query).
 public struct OutboxService: Service {
     public let worker: OutboxWorker
     let logger: Logger

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Mail
 
 /// Everything `switchboard serve` can be told, with the embedded defaults of `make run`.
 public struct ServerConfiguration: Sendable {
@@ -18,11 +19,16 @@ public struct ServerConfiguration: Sendable {
     /// Base64 of the 32-byte key that seals secrets at rest (SWITCHBOARD_SECRET_KEY); when nil, a key
     /// file `secret.key` (mode 0600) under the data folder is created and used.
     public var secretKeyBase64: String?
+    /// `smtp://user:pass@host:port` or `smtps://…` (SWITCHBOARD_SMTP_URL); nil keeps the `.eml` folder.
+    public var smtpURL: String?
+    /// PEM file of a CA to trust for the SMTP server's certificate (SWITCHBOARD_SMTP_CA_FILE).
+    public var smtpCAFile: String?
 
     public init(
         host: String = "0.0.0.0", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "data"), publicBaseURL: String? = nil,
         logLevel: Logger.Level = .info, scryptLogN: Int = 15, senderAddress: String = "no-reply@switchboard.local",
-        supportEmail: String = "support@switchboard.local", secretKeyBase64: String? = nil
+        supportEmail: String = "support@switchboard.local", secretKeyBase64: String? = nil, smtpURL: String? = nil,
+        smtpCAFile: String? = nil
     ) {
         self.secretKeyBase64 = secretKeyBase64
         self.host = host
@@ -33,6 +39,13 @@ public struct ServerConfiguration: Sendable {
         self.scryptLogN = scryptLogN
         self.senderAddress = senderAddress
         self.supportEmail = supportEmail
+        self.smtpURL = smtpURL
+        self.smtpCAFile = smtpCAFile
+    }
+
+    /// Checks an SMTP URL and returns it as logs show it (the password masked).
+    public static func describeSMTP(url: String) throws -> String {
+        try SMTPConfiguration(url: url).description
     }
 
     public var databasePath: String { dataDirectory.appendingPathComponent("switchboard.sqlite").path }

@@ -29,7 +29,14 @@ public struct SwitchboardServer: Sendable {
         self.configuration = configuration
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         self.store = try SQLiteDirectoryStore(path: configuration.databasePath)
-        let delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
+        let delivery: any MailDelivery
+        if let url = configuration.smtpURL {
+            let smtp = try SMTPConfiguration(url: url, trustedCAFile: configuration.smtpCAFile)
+            delivery = try SMTPDelivery(configuration: smtp)
+            logger.info("mail is delivered over SMTP", metadata: ["server": "\(smtp)"])
+        } else {
+            delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
+        }
         self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress, now: now)
         self.routing = RoutingBridge(store: store, logger: logger)
         self.directory = DirectoryService(
@@ -53,6 +60,7 @@ public struct SwitchboardServer: Sendable {
         AdminRoutes(directory: directory).register(on: router)
         IdentityRoutes(directory: directory, entra: entra, secretBox: secretBox).register(on: router)
         RoutingRoutes(directory: directory, bridge: routing).register(on: router)
+        OutboxRoutes(store: store, worker: outbox).register(on: router)
         return router
     }
 
@@ -61,7 +69,7 @@ public struct SwitchboardServer: Sendable {
         Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchboard"),
-            services: [OutboxService(worker: outbox, logger: logger, interval: .seconds(5)), RoutingService(bridge: routing)],
+            services: [OutboxService(worker: outbox, logger: logger, interval: .seconds(1)), RoutingService(bridge: routing)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

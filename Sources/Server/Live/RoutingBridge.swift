@@ -50,7 +50,13 @@ public final class RoutingBridge: Sendable {
     /// Applies directory events in order until cancelled (run by `RoutingService`).
     func consumeEvents() async {
         for await event in stream {
-            do { try await apply(event) } catch { logger.error("router wiring failed for a directory event", metadata: ["error": "\(error)"]) }
+            do {
+                try await apply(event)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("router wiring failed for a directory event", metadata: ["error": "\(error)"])
+            }
         }
     }
 
