@@ -46,19 +46,22 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "HTTP port (SWITCHBOARD_PORT).")
     var port: Int = Environment.int("SWITCHBOARD_PORT") ?? 8080
 
-    @Option(help: ArgumentHelp("Base URL of links in e-mails (SWITCHBOARD_PUBLIC_URL); default http://localhost:<port>.", valueName: "url"))
-    var publicURL: String? = Environment.string("SWITCHBOARD_PUBLIC_URL")
+    @Option(name: .customLong("public-url"), help: ArgumentHelp("Base URL of links in e-mails (SWITCHBOARD_PUBLIC_URL); default http://localhost:<port>.", valueName: "url"))
+    var publicURLFlag: String?
+    var publicURL: String? { publicURLFlag ?? Environment.string("SWITCHBOARD_PUBLIC_URL") }
 
     @Option(help: "E-mail of the support account created on first start (SWITCHBOARD_SUPPORT_EMAIL).")
     var supportEmail: String = Environment.string("SWITCHBOARD_SUPPORT_EMAIL") ?? "support@switchboard.local"
 
-    @Option(help: ArgumentHelp(
+    @Option(name: .customLong("smtp-url"), help: ArgumentHelp(
         "Send e-mail over SMTP (SWITCHBOARD_SMTP_URL): smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS). Default: .eml files in the data folder.",
         valueName: "url"))
-    var smtpURL: String? = Environment.string("SWITCHBOARD_SMTP_URL")
+    var smtpURLFlag: String?
+    var smtpURL: String? { smtpURLFlag ?? Environment.string("SWITCHBOARD_SMTP_URL") }
 
-    @Option(help: ArgumentHelp("PEM file of a CA to trust for the SMTP server's certificate (SWITCHBOARD_SMTP_CA_FILE).", valueName: "path"))
-    var smtpCAFile: String? = Environment.string("SWITCHBOARD_SMTP_CA_FILE")
+    @Option(name: .customLong("smtp-ca-file"), help: ArgumentHelp("PEM file of a CA to trust for the SMTP server's certificate (SWITCHBOARD_SMTP_CA_FILE).", valueName: "path"))
+    var smtpCAFileFlag: String?
+    var smtpCAFile: String? { smtpCAFileFlag ?? Environment.string("SWITCHBOARD_SMTP_CA_FILE") }
 
     func validate() throws {
         if let smtpURL {

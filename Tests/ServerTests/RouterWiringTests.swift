@@ -73,7 +73,7 @@ struct RouterWiringTests {
             #expect(try await api.send(.post, "/api/v1/me/queues/\(queue)/login", token: token).status == .ok)
             ids.set(queue: queue, agent: agent.string("id"))
         }
-        try await system.server.store.close()
+        try system.server.store.close()
         let restarted = try TestSystem(reopening: system)
         try await restarted.run { api in
             let admin = try await api.login("admin@acme.test", "Adm1n!pass")

@@ -5,7 +5,6 @@ import Hummingbird
 import Identity
 import Logging
 import Mail
-import ServiceLifecycle
 import Storage
 
 /// Builds the running system from a configuration: the SQLite store, the directory service, the
@@ -64,7 +63,7 @@ public struct SwitchboardServer: Sendable {
         return router
     }
 
-    /// The HTTP application with the outbox service beside it.
+    /// The HTTP application with the outbox and router services beside it.
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router(),
@@ -73,9 +72,6 @@ public struct SwitchboardServer: Sendable {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
-
-    /// The router's lifetime as a service (the application runs it; tests may run it alone).
-    public func routingService() -> some Service { RoutingService(bridge: routing) }
 
     /// Creates the platform support account on first start; returns its login and one-time password.
     public func bootstrap() async throws -> (email: String, password: String)? {
