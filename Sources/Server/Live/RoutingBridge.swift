@@ -77,15 +77,15 @@ public final class RoutingBridge: Sendable {
         }
         for (tenant, queues, users, memberships) in snapshot {
             // Two passes: every queue exists before any overflow points at it.
-            for queue in queues { try submit(.configureQueue(ids.queue(queue.id.rawValue, tenant: tenant.id.rawValue), settings(queue, overflow: false)), tenant: tenant.id) }
+            for queue in queues { try await submit(.configureQueue(ids.queue(queue.id.rawValue, tenant: tenant.id.rawValue), settings(queue, overflow: false)), tenant: tenant.id) }
             for queue in queues where queue.settings.overflowQueueID != nil {
-                try submit(.configureQueue(ids.queue(queue.id.rawValue, tenant: tenant.id.rawValue), settings(queue, overflow: true)), tenant: tenant.id)
+                try await submit(.configureQueue(ids.queue(queue.id.rawValue, tenant: tenant.id.rawValue), settings(queue, overflow: true)), tenant: tenant.id)
             }
             let linkCount = Dictionary(grouping: memberships, by: \.userID).mapValues(\.count)
             for user in users where user.role == .agent || user.role == .supervisor {
-                try submit(.configureAgent(ids.agent(user.id.rawValue, tenant: tenant.id.rawValue), profile(user, linkedQueues: linkCount[user.id] ?? 0)), tenant: tenant.id)
+                try await submit(.configureAgent(ids.agent(user.id.rawValue, tenant: tenant.id.rawValue), profile(user, linkedQueues: linkCount[user.id] ?? 0)), tenant: tenant.id)
             }
-            for membership in memberships { try applyMembership(membership) }
+            for membership in memberships { try await applyMembership(membership) }
         }
         logger.info("router loaded", metadata: ["tenants": "\(snapshot.count)", "shards": "\(dispatcher.shards.count)"])
     }
@@ -94,11 +94,11 @@ public final class RoutingBridge: Sendable {
         switch event {
         case .queueChanged(let tenant, let queueID, _):
             if let queue = try await store.read({ try $0.queue(queueID) }) {
-                try submit(.configureQueue(ids.queue(queueID.rawValue, tenant: tenant.rawValue), settings(queue, overflow: true)), tenant: tenant)
+                try await submit(.configureQueue(ids.queue(queueID.rawValue, tenant: tenant.rawValue), settings(queue, overflow: true)), tenant: tenant)
             } else if let (queue, _) = ids.knownQueue(queueID.rawValue) {
                 for user in ids.linkedAgents(queue: queueID.rawValue) {
                     guard let (agent, _) = ids.knownAgent(user) else { continue }
-                    try submit(.removeMembership(agent: agent, queue: queue), tenant: tenant)
+                    try await submit(.removeMembership(agent: agent, queue: queue), tenant: tenant)
                     ids.noteLink(queue: queueID.rawValue, agent: user, linked: false)
                 }
             }
@@ -108,42 +108,43 @@ public final class RoutingBridge: Sendable {
             let membership = try await store.read { try $0.membership(queue: queueID, user: userID) }
             try await refreshAgent(userID, tenant: tenant)
             if let membership {
-                try applyMembership(membership)
+                try await applyMembership(membership)
             } else if let (queue, _) = ids.knownQueue(queueID.rawValue), let (agent, _) = ids.knownAgent(userID.rawValue) {
-                try submit(.removeMembership(agent: agent, queue: queue), tenant: tenant)
+                try await submit(.removeMembership(agent: agent, queue: queue), tenant: tenant)
                 ids.noteLink(queue: queueID.rawValue, agent: userID.rawValue, linked: false)
             }
         case .agentLoggedOutOfAllQueues(let tenant, let userID, _, _):
-            if let (agent, _) = ids.knownAgent(userID.rawValue) { try submit(.logOutAll(agent: agent), tenant: tenant) }
+            if let (agent, _) = ids.knownAgent(userID.rawValue) { try await submit(.logOutAll(agent: agent), tenant: tenant) }
         }
     }
 
     private func refreshAgent(_ userID: UserID, tenant: Directory.TenantID) async throws {
         let found = try await store.read { db in try db.user(userID).map { ($0, try db.memberships(user: userID).count) } }
         if let (user, links) = found, user.role == .agent || user.role == .supervisor {
-            try submit(.configureAgent(ids.agent(userID.rawValue, tenant: tenant.rawValue), profile(user, linkedQueues: links)), tenant: tenant)
+            try await submit(.configureAgent(ids.agent(userID.rawValue, tenant: tenant.rawValue), profile(user, linkedQueues: links)), tenant: tenant)
         } else if let (agent, _) = ids.knownAgent(userID.rawValue) {
-            try submit(.setEligible(agent: agent, eligible: false), tenant: tenant)
-            try submit(.logOutAll(agent: agent), tenant: tenant)
+            try await submit(.setEligible(agent: agent, eligible: false), tenant: tenant)
+            try await submit(.logOutAll(agent: agent), tenant: tenant)
         }
     }
 
-    private func applyMembership(_ m: Directory.Membership) throws {
+    private func applyMembership(_ m: Directory.Membership) async throws {
         let agent = ids.agent(m.userID.rawValue, tenant: m.tenantID.rawValue)
         let queue = ids.queue(m.queueID.rawValue, tenant: m.tenantID.rawValue)
-        try submit(.setMembership(Routing.Membership(agent: agent, queue: queue, level: UInt8(clamping: m.level), position: Int32(clamping: m.position))), tenant: m.tenantID)
+        try await submit(.setMembership(Routing.Membership(agent: agent, queue: queue, level: UInt8(clamping: m.level), position: Int32(clamping: m.position))), tenant: m.tenantID)
         ids.noteLink(queue: m.queueID.rawValue, agent: m.userID.rawValue, linked: true)
-        try submit(m.loggedIn ? .logIn(agent: agent, queue: queue) : .logOut(agent: agent, queue: queue), tenant: m.tenantID)
+        try await submit(m.loggedIn ? .logIn(agent: agent, queue: queue) : .logOut(agent: agent, queue: queue), tenant: m.tenantID)
     }
 
-    /// Hands an event to its tenant's shard; a full ring is retried briefly, then reported as busy.
-    func submit(_ event: RoutingEvent, tenant: Directory.TenantID) throws {
+    /// Hands an event to its tenant's shard; a full ring is retried briefly (suspending, never blocking
+    /// a thread of the cooperative pool), then reported as busy.
+    func submit(_ event: RoutingEvent, tenant: Directory.TenantID) async throws {
         let number = ids.tenant(tenant.rawValue)
         var pending = event
         for attempt in 0..<200 {
             guard let back = dispatcher.submit(pending, tenant: number) else { return }
             pending = back
-            usleep(UInt32(min(50 * (attempt + 1), 2_000)))
+            try await Task.sleep(for: .microseconds(min(50 * (attempt + 1), 2_000)))
         }
         Counter(label: "switchboard_router_busy_total").increment()
         throw Failure.busy
