@@ -103,6 +103,12 @@ struct RandomScenario {
             return .logOutAll(agent: AgentID(random.below(agentCount)))
         case 94:
             return .setEligible(agent: AgentID(random.below(agentCount)), eligible: random.chance(80))
+        case 96:
+            // A conversation put back after a restart; it may not fit (refused) or push out pending offers.
+            let id = nextContact; nextContact += 1
+            let since = now + .milliseconds(-Int64(random.below(20_000)))
+            return .restore(ContactRequest(id: id, tenant: 1, queue: QueueID(random.below(queueCount))),
+                            agent: AgentID(random.below(agentCount)), connectedAt: since)
         case 95:
             return .setMembership(Membership(agent: AgentID(random.below(agentCount)), queue: QueueID(random.below(queueCount)),
                                              level: UInt8(1 + random.below(3)), position: Int32(random.below(100))))
@@ -118,6 +124,9 @@ struct RandomScenario {
         if !refused {
             switch event {
             case .arrive(let r): live.append(r.id)
+            case .restore(let r, _, _):
+                live.append(r.id)
+                connected.append(r.id)
             case .accept(let c, _):
                 offers.removeAll { $0.0 == c }
                 connected.append(c)

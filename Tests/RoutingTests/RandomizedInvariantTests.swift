@@ -17,7 +17,7 @@ import Testing
         var assignedTo: [ContactID: AgentID] = [:]
         var failures = 0
         var outcomes: [ContactOutcome: Int] = [:]
-        var offersSeen = 0, timeouts = 0, rejects = 0
+        var offersSeen = 0, timeouts = 0, rejects = 0, restores = 0
 
         // Order, checked at the instant of each offer: no better contact of the same queue that this agent
         // could take is left waiting.
@@ -59,6 +59,24 @@ import Testing
                 default: break
                 }
             }
+            if case .restore(let r, let a, _) = event, !refused {
+                facts[r.id] = ContactFacts(priority: r.priority, arrival: scenario.now, queue: r.queue)
+                restores += 1
+                if out.contains(where: { if case .offer(let o) = $0 { o.contact == r.id } else { false } }) {
+                    problems.append("restored contact \(r.id) was offered")
+                }
+                assignedTo[r.id] = a
+            }
+            // Every waiting contact's position is its place in the line the router serves.
+            for q in 0..<scenario.queueCount {
+                let line = router.waitingContacts(queue: QueueID(q))
+                for (i, c) in line.enumerated() {
+                    let p = router.position(contact: c)
+                    if p?.place != i + 1 || p?.queue != QueueID(q) || p?.waitingInQueue != line.count {
+                        problems.append("position of \(c) is \(String(describing: p)), expected place \(i + 1) in \(q)")
+                    }
+                }
+            }
             if case .accept(let c, let a) = event, !refused {
                 if let previous = assignedTo[c] { problems.append("contact \(c) assigned twice (\(previous), \(a))") }
                 assignedTo[c] = a
@@ -89,6 +107,7 @@ import Testing
         }
         // The workload really exercised what it claims to (floors scale with the run's length).
         let share = eventCount / 20_000
+        #expect(restores > 100 * share, "restores \(restores)")
         #expect(offersSeen > 2_000 * share && timeouts > 20 * share && rejects > 200 * share, "offers \(offersSeen), timeouts \(timeouts), rejects \(rejects)")
         for outcome in [ContactOutcome.answered, .abandoned, .timedOut, .overflowed, .refused] {
             #expect(outcomes[outcome, default: 0] > 10 * share, "too few \(outcome)")

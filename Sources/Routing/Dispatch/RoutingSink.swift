@@ -34,6 +34,8 @@ public enum RoutingQuery: Sendable, Hashable {
     case queueStats(QueueID)
     case agentState(AgentID)
     case explain(ContactID)
+    /// Place of a waiting contact in its line (the chat channels show it to the customer).
+    case position(ContactID)
 }
 
 /// The answer to a `RoutingQuery`.
@@ -41,6 +43,7 @@ public enum RoutingAnswer: Sendable, Hashable {
     case queueStats(QueueStats?)
     case agentState(AgentState?)
     case explain([Decision])
+    case position(ContactPosition?)
 }
 
 /// What travels through a shard's ring.

@@ -74,6 +74,7 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
         case .queueStats(let id): .queueStats(router.stats(queue: id))
         case .agentState(let id): .agentState(router.state(agent: id))
         case .explain(let id): .explain(router.explain(contact: id))
+        case .position(let id): .position(router.position(contact: id))
         }
     }
 

@@ -168,6 +168,8 @@ public struct Decision: Sendable, Hashable {
     /// What happened to the contact.
     public enum Kind: UInt8, Sendable, Hashable {
         case queued = 0, offered, accepted, rejected, offerTimedOut, withdrawn, abandoned, overflowed, timedOut, refused, completed, ended, tierWidened
+        /// Put back as connected after a restart (`RoutingEvent.restore`).
+        case restored
     }
     public var contact: ContactID
     public var at: RoutingInstant

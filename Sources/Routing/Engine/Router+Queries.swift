@@ -58,15 +58,7 @@ extension Router {
         let asa = k.answered > 0 ? k.answerWaitNanos / Int64(k.answered) : 0
         let decided = k.answered + k.abandoned + k.timedOut + k.overflowed
         let sl = decided > 0 ? Double(k.answeredWithinThreshold) / Double(decided) : 1
-        let aht: Int64
-        if k.completed > 0 {
-            aht = k.handleNanos / Int64(k.completed) + q.settings.wrapUp.nanoseconds
-        } else {
-            aht = asa
-        }
-        let servers = max(1, Int64(q.loggedInCount))
-        let ahead = Int64(q.waitingCount) + 1
-        let ewt = q.readyCount > 0 ? 0 : (ahead * aht + servers - 1) / servers
+        let ewt = estimatedWait(queue: id, place: Int64(q.waitingCount) + 1)
         return QueueStats(queue: id, waiting: Int(q.waitingCount), longestWait: RoutingDuration(nanoseconds: longest),
                           offered: k.arrived, answered: k.answered, abandoned: k.abandoned, timedOut: k.timedOut,
                           overflowed: k.overflowed, refused: k.refused, averageSpeedOfAnswer: RoutingDuration(nanoseconds: asa),

@@ -67,6 +67,7 @@ public final class Router {
         case .pause(let a, let reason): pause(agent: a, reason: reason, automatic: false)
         case .setEligible(let a, let e): setEligible(agent: a, eligible: e)
         case .arrive(let request): arrive(request)
+        case .restore(let request, let a, let at): restore(request, agent: a, connectedAt: at)
         case .accept(let c, let a): accept(contact: c, agent: a)
         case .reject(let c, let a): reject(contact: c, agent: a)
         case .abandon(let c): abandon(contact: c)

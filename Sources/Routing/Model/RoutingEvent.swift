@@ -23,6 +23,12 @@ public enum RoutingEvent: Sendable, Hashable {
     case setEligible(agent: AgentID, eligible: Bool)
     /// A contact enters a queue.
     case arrive(ContactRequest)
+    /// After a server restart, put back a contact that was already connected to `agent` (talk time counts
+    /// from `connectedAt`): it holds the agent's capacity on the queue's channel like an accepted contact,
+    /// no offer is emitted, and `complete` / `endWrapUp` / `abandon` work on it as usual. The agent need not be
+    /// logged in or available. Pending offers of the agent that would leave no room for it are withdrawn
+    /// (`agentBusy`) and re-routed.
+    case restore(ContactRequest, agent: AgentID, connectedAt: RoutingInstant)
     /// The agent accepts the offer of a contact.
     case accept(contact: ContactID, agent: AgentID)
     /// The agent rejects the offer of a contact.
@@ -50,4 +56,6 @@ public enum RoutingError: Error, Sendable, Hashable {
     case notInWrapUp(ContactID)
     case tooManySkills(ContactID)
     case invalidSettings(QueueID)
+    /// `restore`: the agent's connected and wrap-up contacts leave no room for one more on the queue's channel.
+    case noRoom(agent: AgentID, contact: ContactID)
 }

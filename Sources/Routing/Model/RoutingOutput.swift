@@ -56,6 +56,8 @@ public enum ContactOutcome: UInt8, Sendable, Hashable {
 /// Why an offer was withdrawn.
 public enum WithdrawReason: UInt8, Sendable, Hashable {
     case acceptedByAnother = 0, abandoned, agentLoggedOut, agentPaused, agentIneligible, overflowed, timedOut
+    /// A restored connected contact (`RoutingEvent.restore`) needed the room the offer held.
+    case agentBusy
 }
 
 /// One output of the router, drained with `pollOutput()` after each `handle` (STYLE.md sans-IO).
