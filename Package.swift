@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", exact: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-atomics.git", exact: "1.3.0"),
@@ -42,6 +43,7 @@ let package = Package(
             ]
         ),
         .target(name: "Directory"),
+        .target(name: "Channels", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Media", dependencies: ["COpenSSL", "CSRTP", "COpus", "CMediaShims"]),
 
         // MARK: Adapters
@@ -70,15 +72,17 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Directory", "Identity", "Storage", "Mail", "Routing",
+                "Directory", "Identity", "Storage", "Mail", "Routing", "Channels",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            resources: [.copy("Resources/openapi.yaml")]
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/webchat/widget.js"), .copy("Resources/webchat/widget.css")]
         ),
         .executableTarget(
             name: "switchboard",

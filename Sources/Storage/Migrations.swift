@@ -143,6 +143,9 @@ enum Migrations {
             // When a pending message may be tried again (exponential backoff); NULL means at once.
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN next_attempt_at DOUBLE")
         }
+        migrator.registerMigration("v4-conversations") { db in
+            try ConversationSchema.create(db)
+        }
         return migrator
     }
 }

@@ -5,7 +5,7 @@ import GRDB
 /// The embedded store: one SQLite file in WAL mode through GRDB. Writes are serialized by GRDB's
 /// writer; reads run concurrently on snapshots.
 public final class SQLiteDirectoryStore: DirectoryStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
@@ -47,6 +47,9 @@ public final class SQLiteDirectoryStore: DirectoryStore {
             throw DirectoryError.conflict(reason: "the record changed concurrently")
         }
     }
+
+    /// The chat channels' tables in the same file (issue 6).
+    public var conversations: SQLiteConversationStore { SQLiteConversationStore(pool: pool) }
 
     /// Closes the file; further calls fail.
     public func close() throws { try pool.close() }

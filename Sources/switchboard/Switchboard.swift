@@ -63,7 +63,28 @@ struct Serve: AsyncParsableCommand {
     var smtpCAFileFlag: String?
     var smtpCAFile: String? { smtpCAFileFlag ?? Environment.string("SWITCHBOARD_SMTP_CA_FILE") }
 
+    @Option(name: .customLong("whatsapp-graph-url"), help: ArgumentHelp(
+        "WhatsApp Cloud API base URL (SWITCHBOARD_WHATSAPP_GRAPH_URL); default https://graph.facebook.com. The app secret and the webhook verify token come from SWITCHBOARD_WHATSAPP_APP_SECRET and SWITCHBOARD_WHATSAPP_VERIFY_TOKEN only.",
+        valueName: "url"))
+    var graphURLFlag: String?
+    var graphURL: String { graphURLFlag ?? Environment.string("SWITCHBOARD_WHATSAPP_GRAPH_URL") ?? "https://graph.facebook.com" }
+
+    @Option(name: .customLong("workspace-grace"), help: ArgumentHelp(
+        "Seconds an agent's queues and contacts survive a dropped workspace (SWITCHBOARD_WORKSPACE_GRACE_SECONDS); default 60.", valueName: "seconds"))
+    var workspaceGraceFlag: Int?
+    var workspaceGrace: Int { workspaceGraceFlag ?? Environment.int("SWITCHBOARD_WORKSPACE_GRACE_SECONDS") ?? 60 }
+
+    @Option(name: .customLong("visitor-grace"), help: ArgumentHelp(
+        "Seconds a waiting web chat visitor may be away (page reload) before the contact is abandoned (SWITCHBOARD_VISITOR_GRACE_SECONDS); default 30.",
+        valueName: "seconds"))
+    var visitorGraceFlag: Int?
+    var visitorGrace: Int { visitorGraceFlag ?? Environment.int("SWITCHBOARD_VISITOR_GRACE_SECONDS") ?? 30 }
+
     func validate() throws {
+        guard URL(string: graphURL)?.scheme != nil else { throw ValidationError("--whatsapp-graph-url must be an absolute URL.") }
+        guard (0...86_400).contains(workspaceGrace), (0...86_400).contains(visitorGrace) else {
+            throw ValidationError("Grace periods are 0-86400 seconds.")
+        }
         if let smtpURL {
             do { _ = try ServerConfiguration.describeSMTP(url: smtpURL) } catch { throw ValidationError("--smtp-url: \(error)") }
         }
@@ -74,10 +95,15 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         _ = Observability.registry
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: data.dataDirectory), publicBaseURL: publicURL,
             logLevel: data.level, supportEmail: supportEmail, secretKeyBase64: Environment.string("SWITCHBOARD_SECRET_KEY"),
             smtpURL: smtpURL, smtpCAFile: smtpCAFile)
+        configuration.chat = ChatSettings(workspaceGrace: .seconds(workspaceGrace), visitorGrace: .seconds(visitorGrace))
+        configuration.whatsApp = WhatsAppConfiguration(
+            graphBaseURL: graphURL, appSecret: Environment.string("SWITCHBOARD_WHATSAPP_APP_SECRET"),
+            verifyToken: Environment.string("SWITCHBOARD_WHATSAPP_VERIFY_TOKEN"),
+            retryBase: .milliseconds(Environment.int("SWITCHBOARD_WHATSAPP_RETRY_BASE_MS") ?? 2_000))
         let server = try SwitchboardServer(configuration: configuration)
         if let (email, password) = try await server.bootstrap() {
             say("""
@@ -91,8 +117,9 @@ struct Serve: AsyncParsableCommand {
         }
         let mail = try smtpURL.map { try ServerConfiguration.describeSMTP(url: $0) } ?? configuration.mailDirectory.path
         say("Switchboard: data in \(configuration.dataDirectory.path), e-mails to \(mail)")
+        let host = configuration.host
         let app = server.application { port in
-            say("Switchboard listening on http://\(configuration.host):\(port)")
+            say("Switchboard listening on http://\(host):\(port)")
         }
         try await app.runService()
     }

@@ -1,3 +1,4 @@
+import Synchronization
 import Directory
 import Logging
 import Mail
@@ -27,6 +28,8 @@ final class DirectoryEvents: DirectoryObserver {
     let worker: OutboxWorker
     let routing: RoutingBridge
     let logger: Logger
+    /// The contact center, bound once it exists (it needs the directory this observer serves).
+    let center = LateBound<ContactCenter>()
 
     init(worker: OutboxWorker, routing: RoutingBridge, logger: Logger) {
         self.worker = worker
@@ -44,7 +47,15 @@ final class DirectoryEvents: DirectoryObserver {
         for event in events {
             if case .agentLoggedOutOfAllQueues(_, let user, let queues, _) = event {
                 logger.info("agent logged out of all queues", metadata: ["user": "\(user)", "queues": "\(queues.count)"])
+                if let center = center.value { Task { await center.agentLoggedOutOfAllQueues(user) } }
             }
         }
     }
+}
+
+/// A reference set once after construction (breaks an initialisation cycle).
+final class LateBound<T: Sendable>: Sendable {
+    private let box = Mutex<T?>(nil)
+    var value: T? { box.withLock { $0 } }
+    func bind(_ value: T) { box.withLock { $0 = value } }
 }

@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     public var smtpURL: String?
     /// PEM file of a CA to trust for the SMTP server's certificate (SWITCHBOARD_SMTP_CA_FILE).
     public var smtpCAFile: String?
+    /// Grace periods and limits of the chat WebSockets.
+    public var chat: ChatSettings = ChatSettings()
+    /// The WhatsApp Cloud API: webhook secrets and the Graph API endpoint.
+    public var whatsApp: WhatsAppConfiguration = WhatsAppConfiguration()
 
     public init(
         host: String = "0.0.0.0", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "data"), publicBaseURL: String? = nil,

@@ -5,6 +5,8 @@ import Hummingbird
 import Identity
 import Logging
 import Mail
+import HummingbirdWebSocket
+import ServiceLifecycle
 import Storage
 
 /// Builds the running system from a configuration: the SQLite store, the directory service, the
@@ -18,13 +20,18 @@ public struct SwitchboardServer: Sendable {
     public let entra: EntraLogin
     /// The live router, fed from the directory.
     public let routing: RoutingBridge
+    /// Conversations, workspaces and visitors of the chat channels (issue 6).
+    let contacts: ContactCenter
+    let whatsAppSender: WhatsAppSender
     let logger: Logger
+    let now: @Sendable () -> Date
 
     /// `now` is the clock of every rule with a deadline (tokens, sessions, throttling); tests drive it.
     public init(configuration: ServerConfiguration, logger: Logger? = nil, now: @escaping @Sendable () -> Date = { Date() }) throws {
         var logger = logger ?? Logger(label: "switchboard")
         logger.logLevel = configuration.logLevel
         self.logger = logger
+        self.now = now
         self.configuration = configuration
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         self.store = try SQLiteDirectoryStore(path: configuration.databasePath)
@@ -37,12 +44,21 @@ public struct SwitchboardServer: Sendable {
             delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
         }
         self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress, now: now)
-        self.routing = RoutingBridge(store: store, logger: logger)
+        self.routing = RoutingBridge(store: store, capacities: store.conversations, logger: logger)
+        let events = DirectoryEvents(worker: outbox, routing: routing, logger: logger)
         self.directory = DirectoryService(
             store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL),
             passwords: ScryptPasswordHasher(logN: configuration.scryptLogN), secrets: RandomSecrets(),
-            observer: DirectoryEvents(worker: outbox, routing: routing, logger: logger), now: now)
+            observer: events, now: now)
         self.secretBox = try SecretBox.load(base64: configuration.secretKeyBase64, keyFile: configuration.secretKeyFile)
+        let centerBox = events.center
+        self.whatsAppSender = WhatsAppSender(
+            store: store.conversations, secretBox: secretBox, client: HTTPClient.shared, configuration: configuration.whatsApp,
+            center: { centerBox.value }, logger: logger, now: now)
+        let sender = whatsAppSender
+        self.contacts = ContactCenter(store: store, directory: directory, routing: routing, settings: configuration.chat, logger: logger,
+                                      now: now, whatsAppWake: { sender.wake() })
+        events.center.bind(contacts)
         let transport = HTTPTransport(client: HTTPClient.shared)
         self.entra = EntraLogin(
             directory: directory, keys: ProviderKeys(transport: transport, now: now), transport: transport, secretBox: secretBox,
@@ -60,17 +76,29 @@ public struct SwitchboardServer: Sendable {
         IdentityRoutes(directory: directory, entra: entra, secretBox: secretBox).register(on: router)
         RoutingRoutes(directory: directory, bridge: routing).register(on: router)
         OutboxRoutes(store: store, worker: outbox).register(on: router)
+        ChatRoutes(center: contacts, store: store.conversations, settings: configuration.chat).register(on: router)
+        WhatsAppRoutes(center: contacts, configuration: configuration.whatsApp).register(on: router)
+        ChannelAdminRoutes(directory: directory, store: store.conversations, secretBox: secretBox,
+                           publicBaseURL: configuration.publicBaseURL, now: now, routing: routing).register(on: router)
         return router
     }
 
     /// The HTTP application with the outbox and router services beside it.
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
-            router: router(),
+        let router = router()
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 1 << 20))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchboard"),
-            services: [OutboxService(worker: outbox, logger: logger, interval: .seconds(1)), RoutingService(bridge: routing)],
+            services: self.services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    /// The services that run beside the HTTP server (the `.router` test mode runs them too).
+    var services: [any Service] {
+        [OutboxService(worker: outbox, logger: logger, interval: .seconds(1)), RoutingService(bridge: routing),
+         ContactCenterService(center: contacts, routing: routing, logger: logger), whatsAppSender]
     }
 
     /// Creates the platform support account on first start; returns its login and one-time password.

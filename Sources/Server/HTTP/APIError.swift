@@ -64,19 +64,3 @@ struct APIError: HTTPResponseError {
         return response
     }
 }
-
-/// A small JSON tree for bodies whose shape varies.
-enum JSONValue: Encodable, Sendable {
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-}

@@ -52,6 +52,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].count <= 256 else { throw DirectoryError.unauthenticated }
             context.principal = try await directory.authenticate(token: String(parts[1]))
+        } else if request.uri.path.hasSuffix("/ws"), let token = request.uri.queryParameters.get("access_token") {
+            // Browsers cannot set headers on a WebSocket: the workspace passes its session token in the
+            // query. The request log prints paths only, so it is not written anywhere.
+            guard token.count <= 256 else { throw DirectoryError.unauthenticated }
+            context.principal = try await directory.authenticate(token: token)
         }
         return try await next(request, context)
     }

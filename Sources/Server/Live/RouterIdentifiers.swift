@@ -15,6 +15,9 @@ final class RouterIdentifiers: Sendable {
         var nextAgent: [Int: Routing.AgentID] = [:]
         /// Which agents each queue links, so a deleted queue's links can be removed from the router.
         var linked: [UUID: Set<UUID>] = [:]
+        /// Reverse maps per shard: router number → directory id.
+        var queueIDs: [Int: [UInt32: UUID]] = [:]
+        var agentIDs: [Int: [UInt32: UUID]] = [:]
     }
 
     private let state = Mutex(State())
@@ -32,17 +35,17 @@ final class RouterIdentifiers: Sendable {
     }
 
     func queue(_ id: UUID, tenant: UUID) -> Routing.QueueID {
-        assign(id, tenant: tenant, ids: \.queues, owners: \.queueTenant, next: \.nextQueue)
+        assign(id, tenant: tenant, ids: \.queues, owners: \.queueTenant, next: \.nextQueue, reverse: \.queueIDs)
     }
 
     func agent(_ id: UUID, tenant: UUID) -> Routing.AgentID {
-        assign(id, tenant: tenant, ids: \.agents, owners: \.agentTenant, next: \.nextAgent)
+        assign(id, tenant: tenant, ids: \.agents, owners: \.agentTenant, next: \.nextAgent, reverse: \.agentIDs)
     }
 
     /// The number of `id`, or the next free one of its tenant's shard (numbers are dense per shard).
     private func assign(
         _ id: UUID, tenant: UUID, ids: WritableKeyPath<State, [UUID: UInt32]>, owners: WritableKeyPath<State, [UUID: UUID]>,
-        next: WritableKeyPath<State, [Int: UInt32]>
+        next: WritableKeyPath<State, [Int: UInt32]>, reverse: WritableKeyPath<State, [Int: [UInt32: UUID]]>
     ) -> UInt32 {
         let shard = shardOf(self.tenant(tenant))
         return state.withLock { s in
@@ -51,6 +54,7 @@ final class RouterIdentifiers: Sendable {
             s[keyPath: next][shard] = number + 1
             s[keyPath: ids][id] = number
             s[keyPath: owners][id] = tenant
+            s[keyPath: reverse][shard, default: [:]][number] = id
             return number
         }
     }
@@ -72,6 +76,12 @@ final class RouterIdentifiers: Sendable {
     func linkedAgents(queue: UUID) -> Set<UUID> { state.withLock { $0.linked[queue] ?? [] } }
 
     func directoryQueue(_ id: Routing.QueueID, tenant: UUID) -> UUID? {
-        state.withLock { s in s.queues.first { $0.value == id && s.queueTenant[$0.key] == tenant }?.key }
+        let shard = shardOf(self.tenant(tenant))
+        return state.withLock { $0.queueIDs[shard]?[id] }
+    }
+
+    func directoryAgent(_ id: Routing.AgentID, tenant: UUID) -> UUID? {
+        let shard = shardOf(self.tenant(tenant))
+        return state.withLock { $0.agentIDs[shard]?[id] }
     }
 }

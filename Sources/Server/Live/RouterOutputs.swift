@@ -3,9 +3,8 @@ import Metrics
 import Routing
 import Synchronization
 
-/// Receives the router's outputs on a shard thread. Until the channel adapters and the workspace
-/// consume offers (later issues), it counts every output kind and logs what an operator must see
-/// (auto-pauses, refusals).
+/// Receives the router's outputs on a shard thread: counts every output kind, logs what an operator
+/// must see (auto-pauses, refusals) and forwards each output, without blocking, to the contact center.
 final class RouterOutputs: RoutingSink, Sendable {
     private let logger: Logger
     private let offers = Counter(label: "switchboard_router_offers_total")
@@ -15,9 +14,15 @@ final class RouterOutputs: RoutingSink, Sendable {
     private let autoPauses = Counter(label: "switchboard_router_auto_pauses_total")
     private let refusals = Counter(label: "switchboard_router_refused_total")
 
-    init(logger: Logger) { self.logger = logger }
+    private let forward: AsyncStream<RoutingOutput>.Continuation
+
+    init(logger: Logger, forward: AsyncStream<RoutingOutput>.Continuation) {
+        self.logger = logger
+        self.forward = forward
+    }
 
     func deliver(_ output: RoutingOutput, now: RoutingInstant) {
+        forward.yield(output)
         switch output {
         case .offer: offers.increment()
         case .withdrawOffer: withdrawals.increment()

@@ -17,6 +17,12 @@ extension RoutingBridge {
         return state
     }
 
+    /// Where a waiting contact stands in its queue's line (nil when offered, connected or unknown).
+    func position(contact: Routing.ContactID, tenant: Directory.TenantID) async throws -> ContactPosition? {
+        guard case .position(let position) = try await ask(.position(contact), tenant: tenant.rawValue) else { return nil }
+        return position
+    }
+
     /// The directory queue number of a router queue, for answers that name queues.
     func directoryQueue(_ id: Routing.QueueID, tenant: Directory.TenantID) -> Directory.QueueID? {
         ids.directoryQueue(id, tenant: tenant.rawValue).map(Directory.QueueID.init)

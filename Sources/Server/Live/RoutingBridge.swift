@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import Routing
+import Storage
 
 /// Wires the directory to the router (issue 3 §4): builds the router's configuration from the store
 /// at start, then turns every committed directory event — queue settings, memberships, queue logins,
@@ -19,16 +20,25 @@ public final class RoutingBridge: Sendable {
     let dispatcher: Dispatcher<RouterOutputs>
     let ids: RouterIdentifiers
     private let store: any DirectoryStore
+    /// Per-agent channel capacities (issue 6), when the store has them.
+    private let capacities: SQLiteConversationStore?
     private let logger: Logger
     private let events: AsyncStream<DirectoryEvent>.Continuation
     private let stream: AsyncStream<DirectoryEvent>
     private let running = RunningFlag()
+    private let loaded = RunningFlag()
+    /// Every router output, in shard order, for the contact center.
+    let outputs: AsyncStream<RoutingOutput>
+    let clock = MonotonicRoutingClock()
 
-    init(store: any DirectoryStore, logger: Logger, shardCount: Int = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))) {
-        let dispatcher = Dispatcher(shardCount: shardCount, makeSink: { _ in RouterOutputs(logger: logger) })
+    init(store: any DirectoryStore, capacities: SQLiteConversationStore? = nil, logger: Logger, shardCount: Int = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))) {
+        let (outputs, forward) = AsyncStream<RoutingOutput>.makeStream()
+        self.outputs = outputs
+        let dispatcher = Dispatcher(shardCount: shardCount, makeSink: { _ in RouterOutputs(logger: logger, forward: forward) })
         self.dispatcher = dispatcher
         self.ids = RouterIdentifiers(shardOf: { dispatcher.shardIndex(for: $0) })
         self.store = store
+        self.capacities = capacities
         self.logger = logger
         (self.stream, self.events) = AsyncStream<DirectoryEvent>.makeStream()
     }
@@ -36,14 +46,24 @@ public final class RoutingBridge: Sendable {
     /// Starts the shard threads and loads the whole directory into the router.
     public func start() async throws {
         guard running.set(true) else { return }
-        dispatcher.start(clock: MonotonicRoutingClock(), idle: .backoff(sleepMicroseconds: 500))
+        dispatcher.start(clock: clock, idle: .backoff(sleepMicroseconds: 500))
         try await loadDirectory()
+        _ = loaded.set(true)
     }
 
     var isRunning: Bool { running.isSet }
 
+    /// Whether the directory has been loaded into the router (the contact center restores after it).
+    var isLoaded: Bool { loaded.isSet }
+
+    /// The router's instant of a wall-clock time `date`, given the wall clock says `now`.
+    func instant(of date: Date, now: Date) -> RoutingInstant {
+        clock.now() + RoutingDuration(nanoseconds: -Int64(max(0, now.timeIntervalSince(date)) * 1e9))
+    }
+
     public func stop() {
         guard running.set(false) else { return }
+        _ = loaded.set(false)
         dispatcher.stop()
     }
 
@@ -83,7 +103,9 @@ public final class RoutingBridge: Sendable {
             }
             let linkCount = Dictionary(grouping: memberships, by: \.userID).mapValues(\.count)
             for user in users where user.role == .agent || user.role == .supervisor {
-                try await submit(.configureAgent(ids.agent(user.id.rawValue, tenant: tenant.id.rawValue), profile(user, linkedQueues: linkCount[user.id] ?? 0)), tenant: tenant.id)
+                let capacity = try await capacity(of: user.id)
+                try await submit(.configureAgent(ids.agent(user.id.rawValue, tenant: tenant.id.rawValue),
+                                                 profile(user, linkedQueues: linkCount[user.id] ?? 0, capacity: capacity)), tenant: tenant.id)
             }
             for membership in memberships { try await applyMembership(membership) }
         }
@@ -118,10 +140,12 @@ public final class RoutingBridge: Sendable {
         }
     }
 
-    private func refreshAgent(_ userID: UserID, tenant: Directory.TenantID) async throws {
+    /// Pushes an agent's directory data (eligibility, capacity) to the router again.
+    func refreshAgent(_ userID: UserID, tenant: Directory.TenantID) async throws {
         let found = try await store.read { db in try db.user(userID).map { ($0, try db.memberships(user: userID).count) } }
         if let (user, links) = found, user.role == .agent || user.role == .supervisor {
-            try await submit(.configureAgent(ids.agent(userID.rawValue, tenant: tenant.rawValue), profile(user, linkedQueues: links)), tenant: tenant)
+            let capacity = try await capacity(of: userID)
+            try await submit(.configureAgent(ids.agent(userID.rawValue, tenant: tenant.rawValue), profile(user, linkedQueues: links, capacity: capacity)), tenant: tenant)
         } else if let (agent, _) = ids.knownAgent(userID.rawValue) {
             try await submit(.setEligible(agent: agent, eligible: false), tenant: tenant)
             try await submit(.logOutAll(agent: agent), tenant: tenant)
@@ -163,8 +187,18 @@ public final class RoutingBridge: Sendable {
             priority: Int32(clamping: s.priority))
     }
 
-    func profile(_ user: User, linkedQueues: Int) -> AgentProfile {
-        AgentProfile(tenant: ids.tenant(user.tenantID?.rawValue ?? UUID()), eligible: Readiness.unmet(user: user, linkedQueueCount: linkedQueues).isEmpty)
+    private func capacity(of user: UserID) async throws -> AgentCapacity? {
+        guard let capacities else { return nil }
+        return try await capacities.read { try $0.capacity(user: user) }
+    }
+
+    func profile(_ user: User, linkedQueues: Int, capacity: AgentCapacity? = nil) -> AgentProfile {
+        var rules = CapacityRules()
+        if let capacity {
+            rules.maximum = [UInt8(clamping: capacity.voice), UInt8(clamping: capacity.webchat), UInt8(clamping: capacity.whatsapp)]
+        }
+        return AgentProfile(tenant: ids.tenant(user.tenantID?.rawValue ?? UUID()),
+                            eligible: Readiness.unmet(user: user, linkedQueueCount: linkedQueues).isEmpty, capacity: rules)
     }
 
     static func channel(_ channel: Directory.Channel) -> Routing.Channel {

@@ -27,8 +27,10 @@ struct API: Sendable {
     let system: TestSystem
 
     @discardableResult
-    func send(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: [String: Any]? = nil, raw: String? = nil, language: String? = nil) async throws -> Reply {
+    func send(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: [String: Any]? = nil, raw: String? = nil, language: String? = nil,
+              headers extra: HTTPFields = [:]) async throws -> Reply {
         var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
         if let token { headers[.authorization] = "Bearer \(token)" }
         if let language { headers[.acceptLanguage] = language }
         var body: ByteBuffer?

@@ -18,6 +18,7 @@ final class ManualClock: Sendable {
 struct TestSystem {
     static let supportEmail = "root@platform.test"
     static let supportPassword = "Plat-f0rm!Root"
+    static let whatsAppSecret = "whatsapp-app-secret"
 
     let server: SwitchboardServer
     let clock: ManualClock
@@ -36,9 +37,10 @@ struct TestSystem {
 
     private init(folder: URL, clock: ManualClock, createSupport: Bool) throws {
         self.createSupport = createSupport
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: folder, publicBaseURL: "http://switchboard.test",
             logLevel: .warning, scryptLogN: 4)
+        configuration.whatsApp = WhatsAppConfiguration(graphBaseURL: "http://127.0.0.1:9", appSecret: Self.whatsAppSecret, verifyToken: "verify-token")
         self.server = try SwitchboardServer(configuration: configuration, now: { clock.now() })
         self.clock = clock
         self.dataDirectory = folder

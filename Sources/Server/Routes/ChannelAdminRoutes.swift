@@ -1,0 +1,151 @@
+import Channels
+import Directory
+import Foundation
+import Hummingbird
+import Identity
+import Storage
+
+/// Administration of the chat entry points (issue 6): web chat sites, WhatsApp business numbers and
+/// business hours per chat queue. Admins of the tenant (and support) only; tokens never leave sealed.
+struct ChannelAdminRoutes {
+    let directory: DirectoryService
+    let store: SQLiteConversationStore
+    let secretBox: SecretBox
+    let publicBaseURL: String
+    let now: @Sendable () -> Date
+    let routing: RoutingBridge
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/v1/agents/:userId/capacity") { _, context in
+            let (user, _) = try await administeredAgent(context)
+            return try JSONResponse.make(try await store.read { try $0.capacity(user: user.id) } ?? AgentCapacity())
+        }
+        router.put("/api/v1/agents/:userId/capacity") { request, context in
+            let (user, tenant) = try await administeredAgent(context)
+            let body = try await JSONBody.decode(AgentCapacity.self, from: request, context: context)
+            for (field, value, limit) in [("voice", body.voice, 1), ("webchat", body.webchat, 20), ("whatsapp", body.whatsapp, 20)] where !(0...limit).contains(value) {
+                throw APIError.badRequest(field: field, reason: "0-\(limit)")
+            }
+            try await store.write { try $0.setCapacity(user: user.id, body) }
+            try? await routing.refreshAgent(user.id, tenant: tenant)
+            return try JSONResponse.make(body)
+        }
+        router.post("/api/v1/chat-sites") { request, context in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(ChatSiteRequest.self, from: request, context: context)
+            let queue = try await adminQueue(body.queueId, principal, channel: .webchat)
+            guard FieldRules.isValidName(body.name) else { throw APIError.badRequest(field: "name", reason: "1-120 characters") }
+            let site = ChatSite(tenantID: queue.tenantID, queueID: queue.id, siteKey: ContactCenter.newToken().prefix(32).description,
+                                name: body.name, createdAt: now())
+            try await store.write { try $0.insert(site) }
+            return try JSONResponse.make(ChatSiteView(site, base: publicBaseURL), status: .created)
+        }
+        router.get("/api/v1/chat-sites") { request, context in
+            let principal = try context.requirePrincipal()
+            let tenant = try AdminRoutes.tenantScope(request, principal)
+            guard principal.canAdminister(tenant: tenant) else { throw DirectoryError.forbidden }
+            let sites = try await store.read { try $0.chatSites(tenant: tenant) }
+            return try JSONResponse.make(["sites": sites.map { ChatSiteView($0, base: publicBaseURL) }])
+        }
+        router.put("/api/v1/whatsapp-numbers/:phoneNumberId") { request, context in
+            let principal = try context.requirePrincipal()
+            guard let id = context.parameters.get("phoneNumberId"), (1...64).contains(id.count), id.allSatisfy(\.isNumber) else {
+                throw APIError.badRequest(field: "phoneNumberId", reason: "Meta's numeric phone number id")
+            }
+            let body = try await JSONBody.decode(WhatsAppNumberRequest.self, from: request, context: context)
+            let queue = try await adminQueue(body.queueId, principal, channel: .whatsapp)
+            guard (1...4096).contains(body.accessToken.count) else { throw APIError.badRequest(field: "accessToken", reason: "1-4096 characters") }
+            let minutes = body.stickyWindowMinutes ?? 24 * 60
+            guard (0...43_200).contains(minutes) else { throw APIError.badRequest(field: "stickyWindowMinutes", reason: "0-43200") }
+            if let existing = try await store.read({ try $0.whatsAppNumber(id) }), existing.tenantID != queue.tenantID {
+                throw DirectoryError.conflict(reason: "this phone number id belongs to another account")
+            }
+            let number = WhatsAppNumber(
+                phoneNumberID: id, tenantID: queue.tenantID, queueID: queue.id, displayName: body.displayName ?? id,
+                accessTokenSealed: Data(try secretBox.seal(body.accessToken).utf8), stickyWindowSeconds: minutes * 60, createdAt: now())
+            try await store.write { try $0.upsert(number) }
+            return try JSONResponse.make(WhatsAppNumberView(number))
+        }
+        router.get("/api/v1/whatsapp-numbers") { request, context in
+            let principal = try context.requirePrincipal()
+            let tenant = try AdminRoutes.tenantScope(request, principal)
+            guard principal.canAdminister(tenant: tenant) else { throw DirectoryError.forbidden }
+            let numbers = try await store.read { try $0.whatsAppNumbers(tenant: tenant) }
+            return try JSONResponse.make(["numbers": numbers.map(WhatsAppNumberView.init)])
+        }
+        router.get("/api/v1/queues/:queueId/business-hours") { _, context in
+            let principal = try context.requirePrincipal()
+            let queue = try await adminQueue(context.parameters.get("queueId") ?? "", principal, channel: nil)
+            guard let json = try await store.read({ try $0.businessHours(queue: queue.id) }) else {
+                return try JSONResponse.make(BusinessHours.always)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+        }
+        router.put("/api/v1/queues/:queueId/business-hours") { request, context in
+            let principal = try context.requirePrincipal()
+            let queue = try await adminQueue(context.parameters.get("queueId") ?? "", principal, channel: nil)
+            guard queue.channel != .voice else { throw APIError.badRequest(field: "queueId", reason: "business hours apply to chat queues") }
+            let hours = try await JSONBody.decode(BusinessHours.self, from: request, context: context)
+            do { try hours.validate() } catch let error as BusinessHoursError { throw APIError.badRequest(field: nil, reason: error.reason) }
+            let json = String(decoding: try JSONEncoder().encode(hours), as: UTF8.self)
+            try await store.write { try $0.setBusinessHours(queue: queue.id, json: json) }
+            return try JSONResponse.make(hours)
+        }
+        router.delete("/api/v1/queues/:queueId/business-hours") { _, context in
+            let principal = try context.requirePrincipal()
+            let queue = try await adminQueue(context.parameters.get("queueId") ?? "", principal, channel: nil)
+            try await store.write { try $0.setBusinessHours(queue: queue.id, json: nil) }
+            return Response(status: .noContent)
+        }
+    }
+
+    /// An agent or supervisor of a tenant the principal administers.
+    private func administeredAgent(_ context: AppRequestContext) async throws -> (User, TenantID) {
+        let principal = try context.requirePrincipal()
+        guard let id = context.parameters.get("userId").flatMap(UserID.init) else { throw DirectoryError.notFound(entity: "user") }
+        let user = try await directory.user(id, for: principal)
+        guard let tenant = user.tenantID, principal.canAdminister(tenant: tenant) else { throw DirectoryError.forbidden }
+        guard user.role == .agent || user.role == .supervisor else { throw APIError.badRequest(field: "userId", reason: "must be an agent or supervisor") }
+        return (user, tenant)
+    }
+
+    /// A queue the principal administers, optionally of one channel.
+    private func adminQueue(_ text: String, _ principal: Principal, channel: Channel?) async throws -> Queue {
+        guard let id = QueueID(text) else { throw APIError.badRequest(field: "queueId", reason: "a queue id") }
+        let queue = try await directory.queue(id, for: principal)
+        guard principal.canAdminister(tenant: queue.tenantID) else { throw DirectoryError.forbidden }
+        if let channel, queue.channel != channel {
+            throw APIError.badRequest(field: "queueId", reason: "must be a \(channel.rawValue) queue")
+        }
+        return queue
+    }
+}
+
+struct ChatSiteRequest: Decodable {
+    let queueId: String
+    let name: String
+}
+
+struct WhatsAppNumberRequest: Decodable {
+    let queueId: String
+    let displayName: String?
+    let accessToken: String
+    let stickyWindowMinutes: Int?
+}
+
+struct ChatSiteView: Encodable {
+    let id: String, tenantId: String, queueId: String, siteKey: String, name: String, snippet: String
+    init(_ site: ChatSite, base: String) {
+        id = site.id.uuidString; tenantId = site.tenantID.description; queueId = site.queueID.description
+        siteKey = site.siteKey; name = site.name
+        snippet = "<script src=\"\(base)/webchat/widget.js\" data-site=\"\(site.siteKey)\" async></script>"
+    }
+}
+
+struct WhatsAppNumberView: Encodable {
+    let phoneNumberId: String, tenantId: String, queueId: String, displayName: String, stickyWindowMinutes: Int
+    init(_ n: WhatsAppNumber) {
+        phoneNumberId = n.phoneNumberID; tenantId = n.tenantID.description; queueId = n.queueID.description
+        displayName = n.displayName; stickyWindowMinutes = n.stickyWindowSeconds / 60
+    }
+}
