@@ -327,3 +327,34 @@ def test_restart_keeps_waiting_chats_in_order_and_open_conversations_with_their_
     assert agent.request({"type": "contact.close", "contactId": s1["conversationId"]})["type"] == "ack"
     assert agent.request({"type": "wrapup.end", "contactId": s1["conversationId"]})["type"] == "ack"
     assert agent.type("offer")["contactId"] == s2["conversationId"]
+
+
+def test_reject_reroutes_to_another_agent_and_attachments_travel_by_reference(tmp_path, cleanup):
+    sb, _, queue, site, [(a_user, a_token), (b_user, b_token)] = center(tmp_path, cleanup, agents=2)
+    a, _ = open_agent(sb, a_token, cleanup, queue)
+    b, _ = open_agent(sb, b_token, cleanup, queue)
+    visitor, started = start_visitor(sb, site, cleanup, "Vera", "oi")
+    first, other = (a, b) if _offered(a, started) else (b, a)
+    ack = first.request({"type": "offer.reject", "contactId": started["conversationId"]})
+    assert ack["type"] == "ack"
+    offer = other.type("offer")
+    assert offer["contactId"] == started["conversationId"]
+    assert other.request({"type": "offer.accept", "contactId": offer["contactId"]})["type"] == "ack"
+    bad = other.request({"type": "message.send", "contactId": offer["contactId"], "attachment": {"url": "javascript:alert(1)"}})
+    assert bad["type"] == "error" and bad["code"] == "invalid_attachment"
+    sent = other.request({"type": "message.send", "contactId": offer["contactId"], "text": "segue o boleto",
+                          "attachment": {"url": "https://files.loja.test/boleto.pdf", "name": "boleto.pdf", "mimeType": "application/pdf"}})
+    assert sent["type"] == "ack", sent
+    got = visitor.type("message")["message"]
+    assert got["text"] == "segue o boleto" and got["attachment"]["url"] == "https://files.loja.test/boleto.pdf"
+    assert got["attachment"]["name"] == "boleto.pdf"
+    widget = sb.get("/webchat/widget.js")
+    assert widget.status_code == 200 and widget.headers["content-type"].startswith("text/javascript") and "data-site" in widget.text
+    assert sb.get("/webchat/widget.css").headers["content-type"].startswith("text/css")
+
+
+def _offered(agent, started):
+    try:
+        return agent.type("offer", timeout=3)["contactId"] == started["conversationId"]
+    except AssertionError:
+        return False

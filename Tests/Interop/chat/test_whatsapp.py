@@ -121,6 +121,13 @@ def test_replies_go_to_graph_with_retries_and_statuses_reach_the_agent(tmp_path,
     # A late "delivered" after "read" does not move the status back.
     assert post_webhook(sb, wa_payload(PHONE, statuses=statuses[:1])).json()["statuses"] == 0
 
+    image = agent.request({"type": "message.send", "contactId": offer["contactId"], "text": "foto",
+                           "attachment": {"url": "https://files.loja.test/p.jpg", "mimeType": "image/jpeg"}})
+    assert image["type"] == "ack"
+    agent.type("message.status", status="sent", messageId=image["messageId"])
+    media = graph.requests[-1]["body"]
+    assert media["type"] == "image" and media["image"]["link"] == "https://files.loja.test/p.jpg" and media["image"]["caption"] == "foto"
+
     failed = [{"id": wamid, "status": "failed", "timestamp": str(int(time.time())), "recipient_id": customer,
                "errors": [{"code": 131026, "title": "Message undeliverable"}]}]
     assert post_webhook(sb, wa_payload(PHONE, statuses=failed)).json()["statuses"] == 1
