@@ -5,7 +5,7 @@ set -euo pipefail
 mode="${1:-run}"
 packages=(pkg-config libssl-dev libsrtp2-dev libopus-dev libsqlite3-dev)
 if [ "$mode" = "test" ]; then
-  packages+=(python3-venv sip-tester)
+  packages+=(python3-venv sip-tester chromium chromium-driver)
 fi
 missing=()
 for p in "${packages[@]}"; do
