@@ -8,7 +8,6 @@ import hmac
 import json
 import os
 import re
-import socket
 import subprocess
 import threading
 import time
@@ -17,26 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 from websockets.sync.client import connect
+from interop import free_port, wait_for  # noqa: F401 - re-exported to the chat tests
 
 BIN = os.path.join(os.environ["SWITCHBOARD_BIN_DIR"], "switchboard")
 APP_SECRET = "test-app-secret-0123456789"
 VERIFY_TOKEN = "verify-me-please"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 class Switchboard:

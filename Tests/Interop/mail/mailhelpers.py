@@ -5,7 +5,6 @@ import email.policy
 import ipaddress
 import os
 import re
-import socket
 import subprocess
 import threading
 import time
@@ -13,24 +12,9 @@ import time
 import requests
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from interop import free_port, wait_for  # noqa: F401 - re-exported to the mail tests
 
 BIN = os.path.join(os.environ["SWITCHBOARD_BIN_DIR"], "switchboard")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout=30.0, interval=0.2, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 class Recorder:

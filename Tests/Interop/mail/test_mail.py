@@ -8,17 +8,6 @@ import pytest
 from mailhelpers import Recorder, Switchboard, free_port, link_of, make_ca, start_smtp, text_of, wait_for
 
 
-@pytest.fixture
-def cleanup():
-    stack = []
-    yield stack
-    for stop in reversed(stack):
-        try:
-            stop()
-        except Exception:  # noqa: BLE001 - best effort, keep stopping the others
-            pass
-
-
 def subjects(messages):
     return [str(m["message"]["subject"]) for m in messages]
 
