@@ -103,6 +103,7 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Directory"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "Directory", "Storage"]),
         .testTarget(
