@@ -1,0 +1,143 @@
+"""Issue 4: our media endpoint against a real browser — headless Chromium from Debian, driven by selenium.
+Chromium offers (its own ICE, DTLS and SRTP stacks; it falls back to DTLS 1.2 against OpenSSL 3.0), we answer.
+Its microphone is a 1000 Hz WAV file (Chromium's fake capture); we decode it and check the frequency. Our 440 Hz
+tone is analysed inside the page with WebAudio; getStats shows the negotiated DTLS version and SRTP cipher."""
+import asyncio
+import os
+import tempfile
+import threading
+import wave
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+from media_helpers import Harness, SAMPLE_RATE, dominant_frequency
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body><audio id="out" autoplay muted></audio><script>
+window.result = {};
+window.pc = new RTCPeerConnection();
+async function offer() {
+  const stream = await navigator.mediaDevices.getUserMedia({audio: true});
+  stream.getTracks().forEach(t => pc.addTrack(t, stream));
+  pc.ontrack = e => {
+    document.getElementById('out').srcObject = e.streams[0] || new MediaStream([e.track]);
+    const ctx = new AudioContext({sampleRate: 48000});
+    const source = ctx.createMediaStreamSource(new MediaStream([e.track]));
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 32768;
+    source.connect(analyser);
+    window.analyse = () => {
+      const bins = new Float32Array(analyser.frequencyBinCount);
+      analyser.getFloatFrequencyData(bins);
+      let best = 0;
+      for (let i = 1; i < bins.length; i++) if (bins[i] > bins[best]) best = i;
+      return {peakHz: best * ctx.sampleRate / analyser.fftSize, peakDb: bins[best], state: ctx.state};
+    };
+    ctx.resume();
+  };
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise(done => {
+    if (pc.iceGatheringState === 'complete') return done();
+    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && done();
+    setTimeout(done, 3000);
+  });
+  return pc.localDescription.sdp;
+}
+async function stats() {
+  const report = await pc.getStats();
+  const out = {};
+  report.forEach(s => {
+    if (s.type === 'transport') { out.dtlsState = s.dtlsState; out.tlsVersion = s.tlsVersion; out.srtpCipher = s.srtpCipher; }
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') { out.bytesReceived = s.bytesReceived; out.packetsReceived = s.packetsReceived; }
+    if (s.type === 'outbound-rtp' && s.kind === 'audio') { out.packetsSent = s.packetsSent; }
+  });
+  return out;
+}
+</script></body></html>"""
+
+
+def tone_wav(path, frequency, seconds=20, rate=SAMPLE_RATE):
+    t = np.arange(int(seconds * rate)) / rate
+    samples = (0.4 * 32767 * np.sin(2 * np.pi * frequency * t)).astype(np.int16)
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.tobytes())
+
+
+def serve(html):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def chromium(wav):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                 f"--use-file-for-fake-audio-capture={wav}", "--autoplay-policy=no-user-gesture-required"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+async def call(browser, record):
+    harness = await Harness.start("--mode", "answer", "--tone", "440", "--record", record, "--duration", "9")
+    try:
+        offer = browser.execute_async_script("offer().then(arguments[arguments.length - 1])")
+        assert "a=fingerprint:sha-256" in offer and "opus/48000/2" in offer
+        await harness.write_sdp(offer)
+        answer = await harness.read_sdp("ANSWER")
+        browser.execute_async_script(
+            "pc.setRemoteDescription({type: 'answer', sdp: arguments[0]}).then(arguments[arguments.length - 1])", answer)
+        await asyncio.sleep(6)
+        stats = browser.execute_async_script("stats().then(arguments[arguments.length - 1])")
+        heard = browser.execute_script("return window.analyse ? window.analyse() : null")
+        await harness.wait_done(timeout=20)
+        return stats, heard, harness.lines
+    finally:
+        await harness.close()
+
+
+def test_chromium_offers_we_answer_audio_both_ways():
+    with tempfile.TemporaryDirectory() as folder:
+        wav = os.path.join(folder, "mic.wav")
+        record = os.path.join(folder, "received.raw")
+        tone_wav(wav, 1000)
+        server = serve(PAGE)
+        browser = chromium(wav)
+        try:
+            browser.set_script_timeout(30)
+            browser.get(f"http://127.0.0.1:{server.server_address[1]}/")
+            stats, heard, lines = asyncio.run(asyncio.wait_for(call(browser, record), 60))
+        finally:
+            browser.quit()
+            server.shutdown()
+        assert any(line.startswith("CONNECTED ") for line in lines), lines
+        assert not any(line.startswith("FAILED") for line in lines), lines
+        assert stats["dtlsState"] == "connected" and stats["tlsVersion"] == "FEFD", stats  # DTLS 1.2
+        # Both ends name the same negotiated SRTP profile (Chromium as DTLS server picks AES_CM here).
+        ours_profile = next(line for line in lines if line.startswith("CONNECTED ")).split()[1]
+        names = {"SRTP_AES128_CM_HMAC_SHA1_80": "SRTP_AES128_CM_SHA1_80", "SRTP_AEAD_AES_128_GCM": "SRTP_AEAD_AES_128_GCM"}
+        assert names.get(stats["srtpCipher"]) == ours_profile, (stats, ours_profile)
+        assert stats["packetsReceived"] > 100 and stats["packetsSent"] > 100, stats
+        assert heard and abs(heard["peakHz"] - 440) <= 5, heard
+        ours = np.fromfile(record, dtype=np.int16)
+        assert len(ours) >= 3 * SAMPLE_RATE, f"only {len(ours) / SAMPLE_RATE:.2f} s decoded"
+        frequency = dominant_frequency(ours[SAMPLE_RATE:])
+        assert abs(frequency - 1000) <= 5, f"dominant {frequency:.1f} Hz, expected 1000 Hz"
