@@ -1,5 +1,6 @@
 """Issue 4: our media endpoint against a real browser — headless Chromium from Debian, driven by selenium.
-Chromium offers (its own ICE, DTLS and SRTP stacks; it falls back to DTLS 1.2 against OpenSSL 3.0), we answer.
+Chromium offers and we answer, then the other way round (its own ICE, DTLS and SRTP stacks; it falls back to
+DTLS 1.2 against OpenSSL 3.0).
 Its microphone is a 1000 Hz WAV file (Chromium's fake capture); we decode it and check the frequency. Our 440 Hz
 tone is analysed inside the page with WebAudio; getStats shows the negotiated DTLS version and SRTP cipher."""
 import asyncio
@@ -10,6 +11,7 @@ import wave
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
+import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -18,7 +20,7 @@ from media_helpers import Harness, SAMPLE_RATE, dominant_frequency
 PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body><audio id="out" autoplay muted></audio><script>
 window.result = {};
 window.pc = new RTCPeerConnection();
-async function offer() {
+async function prepare() {
   const stream = await navigator.mediaDevices.getUserMedia({audio: true});
   stream.getTracks().forEach(t => pc.addTrack(t, stream));
   pc.ontrack = e => {
@@ -37,13 +39,25 @@ async function offer() {
     };
     ctx.resume();
   };
-  await pc.setLocalDescription(await pc.createOffer());
+}
+async function gathered() {
   await new Promise(done => {
     if (pc.iceGatheringState === 'complete') return done();
     pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && done();
     setTimeout(done, 3000);
   });
   return pc.localDescription.sdp;
+}
+async function offer() {
+  await prepare();
+  await pc.setLocalDescription(await pc.createOffer());
+  return gathered();
+}
+async function answer(sdp) {
+  await prepare();
+  await pc.setRemoteDescription({type: 'offer', sdp});
+  await pc.setLocalDescription(await pc.createAnswer());
+  return gathered();
 }
 async function stats() {
   const report = await pc.getStats();
@@ -96,15 +110,21 @@ def chromium(wav):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
-async def call(browser, record):
-    harness = await Harness.start("--mode", "answer", "--tone", "440", "--record", record, "--duration", "9")
+async def call(browser, record, mode):
+    harness = await Harness.start("--mode", mode, "--tone", "440", "--record", record, "--duration", "9")
     try:
-        offer = browser.execute_async_script("offer().then(arguments[arguments.length - 1])")
-        assert "a=fingerprint:sha-256" in offer and "opus/48000/2" in offer
-        await harness.write_sdp(offer)
-        answer = await harness.read_sdp("ANSWER")
-        browser.execute_async_script(
-            "pc.setRemoteDescription({type: 'answer', sdp: arguments[0]}).then(arguments[arguments.length - 1])", answer)
+        if mode == "answer":
+            offer = browser.execute_async_script("offer().then(arguments[arguments.length - 1])")
+            assert "a=fingerprint:sha-256" in offer and "opus/48000/2" in offer
+            await harness.write_sdp(offer)
+            answer = await harness.read_sdp("ANSWER")
+            browser.execute_async_script(
+                "pc.setRemoteDescription({type: 'answer', sdp: arguments[0]}).then(arguments[arguments.length - 1])", answer)
+        else:
+            offer = await harness.read_sdp("OFFER")
+            answer = browser.execute_async_script("answer(arguments[0]).then(arguments[arguments.length - 1])", offer)
+            assert "a=setup:active" in answer or "a=setup:passive" in answer
+            await harness.write_sdp(answer)
         await asyncio.sleep(6)
         stats = browser.execute_async_script("stats().then(arguments[arguments.length - 1])")
         heard = browser.execute_script("return window.analyse ? window.analyse() : null")
@@ -114,7 +134,9 @@ async def call(browser, record):
         await harness.close()
 
 
-def test_chromium_offers_we_answer_audio_both_ways():
+@pytest.mark.parametrize("mode", ["answer", "offer"])
+def test_chromium_call_audio_both_ways(mode):
+    """mode "answer": Chromium offers and we answer; "offer": we offer and Chromium answers."""
     with tempfile.TemporaryDirectory() as folder:
         wav = os.path.join(folder, "mic.wav")
         record = os.path.join(folder, "received.raw")
@@ -124,14 +146,14 @@ def test_chromium_offers_we_answer_audio_both_ways():
         try:
             browser.set_script_timeout(30)
             browser.get(f"http://127.0.0.1:{server.server_address[1]}/")
-            stats, heard, lines = asyncio.run(asyncio.wait_for(call(browser, record), 60))
+            stats, heard, lines = asyncio.run(asyncio.wait_for(call(browser, record, mode), 60))
         finally:
             browser.quit()
             server.shutdown()
         assert any(line.startswith("CONNECTED ") for line in lines), lines
         assert not any(line.startswith("FAILED") for line in lines), lines
         assert stats["dtlsState"] == "connected" and stats["tlsVersion"] == "FEFD", stats  # DTLS 1.2
-        # Both ends name the same negotiated SRTP profile (Chromium as DTLS server picks AES_CM here).
+        # Both ends name the same negotiated SRTP profile (the DTLS server's preference decides).
         ours_profile = next(line for line in lines if line.startswith("CONNECTED ")).split()[1]
         names = {"SRTP_AES128_CM_HMAC_SHA1_80": "SRTP_AES128_CM_SHA1_80", "SRTP_AEAD_AES_128_GCM": "SRTP_AEAD_AES_128_GCM"}
         assert names.get(stats["srtpCipher"]) == ours_profile, (stats, ours_profile)
