@@ -3,6 +3,7 @@ import Channels
 import Foundation
 import Identity
 import Logging
+import Metrics
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -124,6 +125,7 @@ final class WhatsAppSender: Service, Sendable {
                 }
                 let wait = max(delay, after ?? .zero)
                 let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+                Counter(label: "switchboard_whatsapp_sends_total", dimensions: [("result", "retry")]).increment()
                 logger.notice("WhatsApp send will be retried", metadata: ["message": "\(send.messageSeq)", "attempt": "\(attempts)", "reason": "\(reason)"])
                 try await store.write { try $0.finishWhatsApp(message: send.messageSeq, status: "pending", attempts: attempts, error: reason,
                                                               nextAttemptAt: self.now().addingTimeInterval(seconds)) }
@@ -134,6 +136,7 @@ final class WhatsAppSender: Service, Sendable {
     }
 
     private func finish(_ send: WhatsAppSend, status: String, attempts: Int, error: String?, next: Date?, externalID: String? = nil) async throws {
+        Counter(label: "switchboard_whatsapp_sends_total", dimensions: [("result", status)]).increment()
         try await store.write { db in
             try db.finishWhatsApp(message: send.messageSeq, status: status == "sent" ? "done" : status, attempts: attempts, error: error, nextAttemptAt: next)
             try db.setStatus(message: send.messageSeq, status: status, error: error, externalID: externalID)

@@ -1,6 +1,7 @@
 import Channels
 import Directory
 import Foundation
+import Metrics
 import Storage
 
 /// Messages both ways and the protocol views of contacts, offers and messages.
@@ -35,6 +36,7 @@ extension ContactCenter {
             throw ProtocolError(code: "internal", message: "The message could not be saved.")
         }
         if c.channel == .whatsapp { whatsAppWake() }
+        Counter(label: "switchboard_chat_messages_total", dimensions: [("channel", c.channel.rawValue), ("direction", "outbound")]).increment()
         let view = Self.messageView(stored, contact: c.id)
         sendToVisitor(c.seq, ["type": "message", "message": Self.visitorMessageView(stored)])
         await sendToAgent(user, ["type": "message", "contactId": .string(c.id.uuidString), "message": view])
@@ -43,6 +45,7 @@ extension ContactCenter {
 
     /// A customer's message was stored: relay it to the agent holding the contact.
     func customerMessageStored(_ m: ChatMessage, conversation c: Conversation) async {
+        Counter(label: "switchboard_chat_messages_total", dimensions: [("channel", c.channel.rawValue), ("direction", "inbound")]).increment()
         if var live = open[c.seq] {
             live.lastCustomerMessageAt = c.lastCustomerMessageAt
             open[c.seq] = live

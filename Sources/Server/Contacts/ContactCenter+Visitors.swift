@@ -2,6 +2,7 @@ import Channels
 import Crypto
 import Directory
 import Foundation
+import Metrics
 import Routing
 import Storage
 
@@ -131,6 +132,7 @@ extension ContactCenter {
         }
         open[c.seq] = c
         visitorOutlets[c.seq, default: []].insert(outlet)
+        Counter(label: "switchboard_chat_conversations_started_total", dimensions: [("channel", "webchat")]).increment()
         if c.status == .waiting { try await enterQueue(c) }
         return (["conversationId": .string(c.id.uuidString), "resumeToken": .string(token), "status": .string(c.status.rawValue),
                  "routeAfter": JSONValue(c.routeAfter)], c.seq)

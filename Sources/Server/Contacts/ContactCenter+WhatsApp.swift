@@ -1,6 +1,7 @@
 import Channels
 import Directory
 import Foundation
+import Metrics
 import Storage
 
 /// WhatsApp Cloud API inbound (issue 6 §3): one transaction per webhook delivery — messages stored
@@ -62,6 +63,7 @@ extension ContactCenter {
             logger.warning("WhatsApp messages for unconfigured numbers ignored", metadata: ["numbers": "\(ingested.unknownNumbers.sorted())"])
         }
         for c in ingested.opened {
+            Counter(label: "switchboard_chat_conversations_started_total", dimensions: [("channel", "whatsapp")]).increment()
             open[c.seq] = c
             if c.status == .waiting {
                 do { try await enterQueue(c) } catch {

@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Logging
+import Metrics
 import Routing
 import Storage
 
@@ -125,6 +126,7 @@ actor ContactCenter {
 
     /// A conversation is over: persisted closed, everyone told, live state dropped.
     func end(_ c: inout Conversation, outcome: String) async {
+        Counter(label: "switchboard_chat_conversations_ended_total", dimensions: [("channel", c.channel.rawValue), ("outcome", outcome)]).increment()
         let wasWrapUp = c.status == .wrapUp
         c.status = .closed
         c.closedAt = now()

@@ -112,6 +112,9 @@ def test_replies_go_to_graph_with_retries_and_statuses_reach_the_agent(tmp_path,
     assert request["body"]["to"] == customer and request["body"]["type"] == "text"
     assert request["body"]["text"]["body"] == "Olá! Em que posso ajudar? \"aspas\" ✓"
     assert request["body"]["messaging_product"] == "whatsapp"
+    metrics = sb.get("/metrics").text
+    assert 'switchboard_whatsapp_sends_total{result="retry"} 2' in metrics, metrics
+    assert 'switchboard_whatsapp_sends_total{result="sent"} 1' in metrics
 
     wamid = "wamid.OUT3"
     statuses = [{"id": wamid, "status": s, "timestamp": str(int(time.time())), "recipient_id": customer} for s in ("delivered", "read")]
