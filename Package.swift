@@ -42,6 +42,7 @@ let package = Package(
             ]
         ),
         .target(name: "Directory"),
+        .target(name: "Channels", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Media", dependencies: ["COpenSSL", "CSRTP", "COpus", "CMediaShims"]),
 
         // MARK: Adapters
@@ -99,6 +100,7 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Directory"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "Directory", "Storage"]),
         .testTarget(

@@ -1,0 +1,129 @@
+import Foundation
+
+/// One POST of the WhatsApp Cloud API webhook (developers.facebook.com/docs/whatsapp/cloud-api/webhooks;
+/// webhooks reference "messages"): every message and status of every entry and change, in wire order.
+public struct WhatsAppWebhook: Sendable, Hashable {
+    public var messages: [WhatsAppInboundMessage]
+    public var statuses: [WhatsAppStatusUpdate]
+
+    /// A parsed webhook.
+    public init(messages: [WhatsAppInboundMessage] = [], statuses: [WhatsAppStatusUpdate] = []) {
+        self.messages = messages
+        self.statuses = statuses
+    }
+
+    /// Parses every entry and change of one POST body (object "whatsapp_business_account"). Throws
+    /// `WhatsAppPayloadError` with a clear reason for non-JSON / wrong shape; unknown message types and unknown
+    /// fields never throw (they become `.unsupported`); change fields other than "messages" are skipped.
+    ///
+    /// Required (else it throws, naming the path): `object`, `entry[]`, `changes[]`, each change's `field`
+    /// and (for "messages") `value.metadata.phone_number_id`; each message's `from`, `id`, `type`,
+    /// `timestamp`; each status's `id`, `status`, `timestamp`. A known type with a malformed content object
+    /// becomes `.unsupported(type:)` rather than failing the whole batch.
+    public static func parse(_ body: [UInt8]) throws(WhatsAppPayloadError) -> WhatsAppWebhook {
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(body)
+        } catch {
+            throw WhatsAppPayloadError(reason: "not JSON: \(error.reason) at byte \(error.offset)")
+        }
+        guard root.isObject else { throw WhatsAppPayloadError(reason: "the body is not a JSON object") }
+        guard let object = root["object"]?.stringValue else { throw WhatsAppPayloadError(reason: "missing 'object'") }
+        guard object == "whatsapp_business_account" else {
+            throw WhatsAppPayloadError(reason: "'object' is \"\(object.prefix(64))\", not \"whatsapp_business_account\"")
+        }
+        guard let entries = root["entry"]?.arrayValue else { throw WhatsAppPayloadError(reason: "missing 'entry' array") }
+
+        var webhook = WhatsAppWebhook()
+        for (e, entry) in entries.enumerated() {
+            guard entry.isObject, let changes = entry["changes"]?.arrayValue else {
+                throw WhatsAppPayloadError(reason: "entry[\(e)] has no 'changes' array")
+            }
+            for (c, change) in changes.enumerated() {
+                let path = "entry[\(e)].changes[\(c)]"
+                guard change.isObject, let field = change["field"]?.stringValue else {
+                    throw WhatsAppPayloadError(reason: "\(path) has no 'field'")
+                }
+                guard field == "messages" else { continue }
+                try parseMessagesValue(change["value"], path: path + ".value", into: &webhook)
+            }
+        }
+        return webhook
+    }
+
+    private static func parseMessagesValue(_ value: JSONValue?, path: String,
+                                           into webhook: inout WhatsAppWebhook) throws(WhatsAppPayloadError) {
+        guard let value, value.isObject else { throw WhatsAppPayloadError(reason: "\(path) is not an object") }
+        guard let metadata = value["metadata"], let phoneNumberID = metadata["phone_number_id"]?.textValue,
+              !phoneNumberID.isEmpty
+        else { throw WhatsAppPayloadError(reason: "\(path).metadata.phone_number_id is missing") }
+        let display = metadata["display_phone_number"]?.textValue
+
+        var profileNames: [String: String] = [:]
+        for contact in value["contacts"]?.arrayValue ?? [] {
+            if let waID = contact["wa_id"]?.textValue, let name = contact["profile"]?["name"]?.stringValue,
+               profileNames[waID] == nil {
+                profileNames[waID] = name
+            }
+        }
+
+        if let messages = value["messages"] {
+            guard let list = messages.arrayValue else { throw WhatsAppPayloadError(reason: "\(path).messages is not an array") }
+            for (m, message) in list.enumerated() {
+                let at = "\(path).messages[\(m)]"
+                guard message.isObject else { throw WhatsAppPayloadError(reason: "\(at) is not an object") }
+                let from = try requiredText(message, "from", at)
+                let id = try requiredText(message, "id", at)
+                let type = try requiredText(message, "type", at)
+                let timestamp = try requiredTimestamp(message, at)
+                webhook.messages.append(WhatsAppInboundMessage(
+                    phoneNumberID: phoneNumberID, displayPhoneNumber: display, from: from,
+                    profileName: profileNames[from], id: id, timestamp: timestamp,
+                    contextMessageID: message["context"]?["id"]?.textValue,
+                    content: WhatsAppContent.parse(type: type, message: message),
+                    rawJSON: message.serialized))
+            }
+        }
+
+        if let statuses = value["statuses"] {
+            guard let list = statuses.arrayValue else { throw WhatsAppPayloadError(reason: "\(path).statuses is not an array") }
+            for (s, status) in list.enumerated() {
+                let at = "\(path).statuses[\(s)]"
+                guard status.isObject else { throw WhatsAppPayloadError(reason: "\(at) is not an object") }
+                let id = try requiredText(status, "id", at)
+                let state = try requiredText(status, "status", at)
+                let timestamp = try requiredTimestamp(status, at)
+                webhook.statuses.append(WhatsAppStatusUpdate(
+                    phoneNumberID: phoneNumberID, messageID: id, status: WhatsAppDeliveryStatus(state),
+                    timestamp: timestamp, recipientID: status["recipient_id"]?.textValue,
+                    errors: (status["errors"]?.arrayValue ?? []).compactMap(WhatsAppGraphError.init(json:))))
+            }
+        }
+    }
+
+    private static func requiredText(_ object: JSONValue, _ key: String, _ path: String) throws(WhatsAppPayloadError) -> String {
+        guard let text = object[key]?.textValue, !text.isEmpty else {
+            throw WhatsAppPayloadError(reason: "\(path).\(key) is missing or not a string")
+        }
+        return text
+    }
+
+    /// Unix seconds, sent by Meta as a decimal string (a number is accepted too). Bounded to years
+    /// 1970…9999 so that a huge value is an error, not a nonsense date.
+    private static func requiredTimestamp(_ object: JSONValue, _ path: String) throws(WhatsAppPayloadError) -> Date {
+        guard let seconds = object["timestamp"]?.intValue, (0...253_402_300_799).contains(seconds) else {
+            throw WhatsAppPayloadError(reason: "\(path).timestamp is missing or not unix seconds")
+        }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+}
+
+extension WhatsAppGraphError {
+    /// Reads a webhook error object (`code`, `title`, `message`, `error_data.details`) or a Graph API
+    /// response's `error` object. Nil without an integer code.
+    init?(json: JSONValue) {
+        guard json.isObject, let code = json["code"]?.intValue else { return nil }
+        self.init(code: code, title: json["title"]?.stringValue, message: json["message"]?.stringValue,
+                  details: json["error_data"]?["details"]?.stringValue)
+    }
+}
