@@ -49,6 +49,8 @@ actor ContactCenter {
     var visitorGrace: [Int64: Task<Void, Never>] = [:]
     /// Last place/estimate shown to each waiting visitor, so only changes are sent.
     var shownPlace: [Int64: [Int]] = [:]
+    /// Queues whose visitors' places are about to be refreshed.
+    var pendingPlaces: Set<Directory.QueueID> = []
     /// Set once open conversations are restored after start; connections wait for it.
     var restored = false
 
@@ -105,7 +107,7 @@ actor ContactCenter {
             }
         case .statsChanged(let queueNumber):
             for tenant in Set(open.values.map(\.tenantID)) {
-                if let queue = routing.directoryQueue(queueNumber, tenant: tenant) { await refreshPlaces(queue: queue) }
+                if let queue = routing.directoryQueue(queueNumber, tenant: tenant) { schedulePlaces(queue: queue) }
             }
         case .refused(let error):
             await refused(error)
@@ -145,7 +147,22 @@ actor ContactCenter {
         }
         sendToVisitor(c.seq, ["type": "closed", "reason": .string(outcome)])
         visitorGrace.removeValue(forKey: c.seq)?.cancel()
-        await refreshPlaces(queue: c.queueID)
+        schedulePlaces(queue: c.queueID)
+    }
+
+    /// Coalesces place-in-line refreshes of a queue: a busy queue changes its statistics on every router
+    /// event, but visitors need at most a few updates a second.
+    func schedulePlaces(queue: Directory.QueueID) {
+        guard pendingPlaces.insert(queue).inserted else { return }
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(200))
+            await self?.placesDue(queue)
+        }
+    }
+
+    private func placesDue(_ queue: Directory.QueueID) async {
+        pendingPlaces.remove(queue)
+        await refreshPlaces(queue: queue)
     }
 
     // MARK: Helpers
