@@ -358,3 +358,17 @@ def _offered(agent, started):
         return agent.type("offer", timeout=3)["contactId"] == started["conversationId"]
     except AssertionError:
         return False
+
+
+def test_an_offer_not_answered_in_time_is_withdrawn_and_offered_to_another_agent(tmp_path, cleanup):
+    sb, _, queue, site, [(_, a_token), (_, b_token)] = center(tmp_path, cleanup, agents=2, offerTimeoutSeconds=5)
+    a, _ = open_agent(sb, a_token, cleanup, queue)
+    b, _ = open_agent(sb, b_token, cleanup, queue)
+    _, started = start_visitor(sb, site, cleanup, "Demorada", "alô?")
+    first, other = (a, b) if _offered(a, started) else (b, a)
+    withdrawn = first.type("offer.withdrawn", timeout=10)
+    assert withdrawn["contactId"] == started["conversationId"] and withdrawn["reason"] == "timed_out"
+    again = other.type("offer", timeout=10)
+    assert again["contactId"] == started["conversationId"]
+    late = first.request({"type": "offer.accept", "contactId": started["conversationId"]})
+    assert late["type"] == "error" and late["code"] == "no_offer"
