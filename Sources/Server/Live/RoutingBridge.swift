@@ -136,7 +136,15 @@ public final class RoutingBridge: Sendable {
                 ids.noteLink(queue: queueID.rawValue, agent: userID.rawValue, linked: false)
             }
         case .agentLoggedOutOfAllQueues(let tenant, let userID, _, _):
-            if let (agent, _) = ids.knownAgent(userID.rawValue) { try await submit(.logOutAll(agent: agent), tenant: tenant) }
+            // Converge on the stored state rather than replaying "log out of all": if a later login committed
+            // first and was published first, a blind logOutAll here would undo it.
+            try await refreshAgent(userID, tenant: tenant)
+            let memberships = try await store.read { try $0.memberships(user: userID) }
+            if memberships.contains(where: \.loggedIn) {
+                for membership in memberships { try await applyMembership(membership) }
+            } else if let (agent, _) = ids.knownAgent(userID.rawValue) {
+                try await submit(.logOutAll(agent: agent), tenant: tenant)
+            }
         }
     }
 
