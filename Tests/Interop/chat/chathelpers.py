@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 from websockets.sync.client import connect
-from interop import free_port, wait_for  # noqa: F401 - re-exported to the chat tests
+from interop import free_port, read_banner, wait_for  # noqa: F401 - re-exported to the chat tests
 
 BIN = os.path.join(os.environ["SWITCHBOARD_BIN_DIR"], "switchboard")
 APP_SECRET = "test-app-secret-0123456789"
@@ -46,19 +46,7 @@ class Switchboard:
 
     def start(self):
         self.proc = subprocess.Popen([BIN, "serve"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env)
-        lines = []
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "listening on" in line:
-                break
-        self.banner = "".join(lines)
-        if "listening on" not in self.banner:
-            self.proc.kill()
-            raise AssertionError("server did not start: " + self.banner + self.proc.stdout.read())
+        self.banner = read_banner(self.proc)
         self.reader = threading.Thread(target=self._drain, daemon=True)
         self.reader.start()
 

@@ -1,45 +1,15 @@
 """Issue 6 §2: the embeddable widget in a real browser (headless Chromium from Debian, driven by selenium):
 one <script> tag on a page served from another origin, a visitor chatting with an agent, and a reload that
 resumes the same conversation."""
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from chathelpers import Switchboard, agent_ws
+from interop import chromium, serve_html
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Loja</title></head>
 <body><h1>Loja de teste</h1><script src="{base}/webchat/widget.js" data-site="{key}" async></script></body></html>"""
-
-
-def host_page(html):
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            body = html.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-def chromium():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
 def test_widget_in_chromium_chats_with_an_agent_and_resumes_after_reload(tmp_path, cleanup):
@@ -55,7 +25,7 @@ def test_widget_in_chromium_chats_with_an_agent_and_resumes_after_reload(tmp_pat
     assert agent.request({"type": "queue.login", "queueId": queue})["type"] == "ack"
     assert agent.request({"type": "state.set", "state": "paused", "reason": "break"})["type"] == "ack"
 
-    server, url = host_page(PAGE.format(base=sb.base, key=site["siteKey"]))
+    server, url = serve_html(PAGE.format(base=sb.base, key=site["siteKey"]))
     cleanup.append(server.shutdown)
     browser = chromium()
     cleanup.append(browser.quit)

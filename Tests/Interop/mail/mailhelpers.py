@@ -12,7 +12,7 @@ import time
 import requests
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from interop import free_port, wait_for  # noqa: F401 - re-exported to the mail tests
+from interop import free_port, read_banner, wait_for  # noqa: F401 - re-exported to the mail tests
 
 BIN = os.path.join(os.environ["SWITCHBOARD_BIN_DIR"], "switchboard")
 
@@ -127,19 +127,7 @@ class Switchboard:
             env["SWITCHBOARD_SMTP_CA_FILE"] = ca_file
         self.proc = subprocess.Popen([BIN, "serve"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.stderr = ""
-        lines = []
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "listening on" in line:
-                break
-        banner = "".join(lines)
-        if "listening on" not in banner:
-            self.proc.kill()
-            raise AssertionError("server did not start: " + banner + self.proc.stderr.read())
+        banner = read_banner(self.proc, timeout=30, stderr=self.proc.stderr)
         self.banner = banner
         self.support = None
         if not login:

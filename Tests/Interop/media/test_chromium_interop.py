@@ -6,15 +6,11 @@ tone is analysed inside the page with WebAudio; getStats shows the negotiated DT
 import asyncio
 import os
 import tempfile
-import threading
 import wave
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-
+from interop import chromium, serve_html
 from media_helpers import Harness, SAMPLE_RATE, dominant_frequency
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body><audio id="out" autoplay muted></audio><script>
@@ -82,32 +78,9 @@ def tone_wav(path, frequency, seconds=20, rate=SAMPLE_RATE):
         w.writeframes(samples.tobytes())
 
 
-def serve(html):
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            body = html.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def chromium(wav):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                 f"--use-file-for-fake-audio-capture={wav}", "--autoplay-policy=no-user-gesture-required"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+def browser_with_microphone(wav):
+    return chromium("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                    f"--use-file-for-fake-audio-capture={wav}", "--autoplay-policy=no-user-gesture-required")
 
 
 async def call(browser, record, mode):
@@ -141,11 +114,11 @@ def test_chromium_call_audio_both_ways(mode):
         wav = os.path.join(folder, "mic.wav")
         record = os.path.join(folder, "received.raw")
         tone_wav(wav, 1000)
-        server = serve(PAGE)
-        browser = chromium(wav)
+        server, url = serve_html(PAGE)
+        browser = browser_with_microphone(wav)
         try:
             browser.set_script_timeout(30)
-            browser.get(f"http://127.0.0.1:{server.server_address[1]}/")
+            browser.get(url)
             stats, heard, lines = asyncio.run(asyncio.wait_for(call(browser, record, mode), 60))
         finally:
             browser.quit()
