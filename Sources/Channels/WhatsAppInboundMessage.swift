@@ -19,10 +19,13 @@ public struct WhatsAppInboundMessage: Sendable, Hashable {
     public var content: WhatsAppContent
     /// The message object re-serialized, kept for audit.
     public var rawJSON: String
+    /// messages[].errors: why Meta could not deliver the content (e.g. 131051 for type "unsupported").
+    public var errors: [WhatsAppGraphError]
 
     /// An inbound message as parsed from a webhook.
     public init(phoneNumberID: String, displayPhoneNumber: String?, from: String, profileName: String?, id: String,
-                timestamp: Date, contextMessageID: String?, content: WhatsAppContent, rawJSON: String) {
+                timestamp: Date, contextMessageID: String?, content: WhatsAppContent, rawJSON: String,
+                errors: [WhatsAppGraphError] = []) {
         self.phoneNumberID = phoneNumberID
         self.displayPhoneNumber = displayPhoneNumber
         self.from = from
@@ -32,6 +35,7 @@ public struct WhatsAppInboundMessage: Sendable, Hashable {
         self.contextMessageID = contextMessageID
         self.content = content
         self.rawJSON = rawJSON
+        self.errors = errors
     }
 }
 
