@@ -3,7 +3,9 @@ import Foundation
 /// One POST of the WhatsApp Cloud API webhook (developers.facebook.com/docs/whatsapp/cloud-api/webhooks;
 /// webhooks reference "messages"): every message and status of every entry and change, in wire order.
 public struct WhatsAppWebhook: Sendable, Hashable {
+    /// Customer messages, in wire order.
     public var messages: [WhatsAppInboundMessage]
+    /// Delivery statuses of our outbound messages, in wire order.
     public var statuses: [WhatsAppStatusUpdate]
     /// entry[].changes[].value.errors: errors Meta reports about a business number or the app rather
     /// than about one message (Cloud API error codes page, "Receiving errors"), with the number they concern.
@@ -17,12 +19,14 @@ public struct WhatsAppWebhook: Sendable, Hashable {
         self.errors = errors
     }
 
+    /// Equal when messages, statuses and errors are equal.
     public static func == (lhs: WhatsAppWebhook, rhs: WhatsAppWebhook) -> Bool {
         lhs.messages == rhs.messages && lhs.statuses == rhs.statuses
             && lhs.errors.count == rhs.errors.count
             && zip(lhs.errors, rhs.errors).allSatisfy { $0.phoneNumberID == $1.phoneNumberID && $0.error == $1.error }
     }
 
+    /// Hashes messages, statuses and errors.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(messages)
         hasher.combine(statuses)
