@@ -14,6 +14,7 @@ public struct BusinessHours: Sendable, Hashable, Codable {
     public var timeZone: String
     /// Encoded as {"mon":[{"open":"08:00","close":"18:00"}], ...}.
     public var week: [Weekday: [OpenInterval]]
+    /// Refuse contacts while closed, or accept them to be routed at the next opening.
     public var outsideHours: OutsideHours
     /// Shown to visitors outside hours (optional; default text provided by server).
     public var message: String?

@@ -20,7 +20,9 @@ public enum Weekday: String, Sendable, Codable, CaseIterable {
 /// One opening span within a day, local wall-clock "HH:mm" (issue 6 §2). `close` may be "24:00" (end
 /// of day); spans never cross midnight — an overnight shift is two spans on two days.
 public struct OpenInterval: Sendable, Hashable, Codable {
+    /// Opening time "HH:mm" (00:00–23:59).
     public var open: String
+    /// Closing time "HH:mm" (exclusive; "24:00" = midnight at the end of the day).
     public var close: String
 
     /// A span from `open` to `close`, both "HH:mm".
@@ -45,6 +47,7 @@ public struct OpenInterval: Sendable, Hashable, Codable {
 
 /// Why a business-hours configuration is refused (it names the day and span).
 public struct BusinessHoursError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, naming the day and span.
     public var reason: String
 
     /// An error with a human-readable reason.

@@ -81,8 +81,11 @@ public struct WhatsAppMedia: Sendable, Hashable {
     public var kind: String
     /// Media id for `GET /{media-id}` on the Graph API.
     public var id: String
+    /// mime_type as Meta reports it.
     public var mimeType: String?
+    /// Base64 SHA-256 of the file, to check the download.
     public var sha256: String?
+    /// image, video, document captions.
     public var caption: String?
     /// Documents only.
     public var filename: String?
@@ -104,7 +107,9 @@ public struct WhatsAppMedia: Sendable, Hashable {
 
 /// A contact card shared by the customer (webhooks "messages" → contacts: name.formatted_name, phones[].phone).
 public struct WhatsAppSharedContact: Sendable, Hashable {
+    /// name.formatted_name, else first and last name.
     public var name: String
+    /// phones[].phone (or wa_id when no phone is given).
     public var phones: [String]
 
     /// A shared contact card.

@@ -5,6 +5,7 @@ import Foundation
 public struct WhatsAppInboundMessage: Sendable, Hashable {
     /// metadata.phone_number_id (our business number).
     public var phoneNumberID: String
+    /// metadata.display_phone_number, as Meta formats it.
     public var displayPhoneNumber: String?
     /// The customer's wa_id.
     public var from: String
@@ -16,13 +17,17 @@ public struct WhatsAppInboundMessage: Sendable, Hashable {
     public var timestamp: Date
     /// The message this one replies to (context.id).
     public var contextMessageID: String?
+    /// What the customer sent, by type.
     public var content: WhatsAppContent
     /// The message object re-serialized, kept for audit.
     public var rawJSON: String
+    /// messages[].errors: why Meta could not deliver the content (e.g. 131051 for type "unsupported").
+    public var errors: [WhatsAppGraphError]
 
     /// An inbound message as parsed from a webhook.
     public init(phoneNumberID: String, displayPhoneNumber: String?, from: String, profileName: String?, id: String,
-                timestamp: Date, contextMessageID: String?, content: WhatsAppContent, rawJSON: String) {
+                timestamp: Date, contextMessageID: String?, content: WhatsAppContent, rawJSON: String,
+                errors: [WhatsAppGraphError] = []) {
         self.phoneNumberID = phoneNumberID
         self.displayPhoneNumber = displayPhoneNumber
         self.from = from
@@ -32,16 +37,21 @@ public struct WhatsAppInboundMessage: Sendable, Hashable {
         self.contextMessageID = contextMessageID
         self.content = content
         self.rawJSON = rawJSON
+        self.errors = errors
     }
 }
 
 /// A delivery status of one of OUR outbound messages (webhooks reference "messages" → statuses[]).
 public struct WhatsAppStatusUpdate: Sendable, Hashable {
+    /// metadata.phone_number_id (our business number that sent the message).
     public var phoneNumberID: String
     /// The wamid of OUR outbound message.
     public var messageID: String
+    /// sent, delivered, read, failed, deleted, or other.
     public var status: WhatsAppDeliveryStatus
+    /// When the status changed (unix-seconds string).
     public var timestamp: Date
+    /// The customer's wa_id.
     public var recipientID: String?
     /// Present when `status` is `.failed` (statuses[].errors[]).
     public var errors: [WhatsAppGraphError]
@@ -92,9 +102,13 @@ public enum WhatsAppDeliveryStatus: Sendable, Hashable {
 /// A Graph API / Cloud API error (developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes):
 /// `code`, its `title` (webhooks) or `message` (API responses), and `error_data.details`.
 public struct WhatsAppGraphError: Sendable, Hashable, Codable {
+    /// The Graph / Cloud API error code (build handling on it, Meta says, not on titles).
     public var code: Int
+    /// The code's title (webhooks).
     public var title: String?
+    /// "(#code) title" in API responses.
     public var message: String?
+    /// error_data.details: the likely cause.
     public var details: String?
 
     /// A Graph API error.
@@ -108,6 +122,7 @@ public struct WhatsAppGraphError: Sendable, Hashable, Codable {
 
 /// A webhook body that is not JSON or not shaped like Meta's `whatsapp_business_account` payload.
 public struct WhatsAppPayloadError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong and where (a JSON path such as entry[0].changes[1].value.messages[2].id).
     public var reason: String
 
     /// An error with a human-readable reason (it names the path of the offending field).

@@ -59,7 +59,9 @@ public enum WhatsAppSendResult: Sendable, Hashable {
 /// Delay before re-sending after a transient failure: exponential with full jitter, capped
 /// ("Exponential Backoff And Jitter", AWS Architecture Blog): delay = random × min(cap, base × 2^(n−1)).
 public struct RetryBackoff: Sendable, Hashable {
+    /// The ceiling of the first wait.
     public var base: Duration
+    /// No wait is longer than this.
     public var cap: Duration
     /// Total attempts, the first one included.
     public var maxAttempts: Int

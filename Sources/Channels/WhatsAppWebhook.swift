@@ -3,13 +3,34 @@ import Foundation
 /// One POST of the WhatsApp Cloud API webhook (developers.facebook.com/docs/whatsapp/cloud-api/webhooks;
 /// webhooks reference "messages"): every message and status of every entry and change, in wire order.
 public struct WhatsAppWebhook: Sendable, Hashable {
+    /// Customer messages, in wire order.
     public var messages: [WhatsAppInboundMessage]
+    /// Delivery statuses of our outbound messages, in wire order.
     public var statuses: [WhatsAppStatusUpdate]
+    /// entry[].changes[].value.errors: errors Meta reports about a business number or the app rather
+    /// than about one message (Cloud API error codes page, "Receiving errors"), with the number they concern.
+    public var errors: [(phoneNumberID: String, error: WhatsAppGraphError)]
 
     /// A parsed webhook.
-    public init(messages: [WhatsAppInboundMessage] = [], statuses: [WhatsAppStatusUpdate] = []) {
+    public init(messages: [WhatsAppInboundMessage] = [], statuses: [WhatsAppStatusUpdate] = [],
+                errors: [(phoneNumberID: String, error: WhatsAppGraphError)] = []) {
         self.messages = messages
         self.statuses = statuses
+        self.errors = errors
+    }
+
+    /// Equal when messages, statuses and errors are equal.
+    public static func == (lhs: WhatsAppWebhook, rhs: WhatsAppWebhook) -> Bool {
+        lhs.messages == rhs.messages && lhs.statuses == rhs.statuses
+            && lhs.errors.count == rhs.errors.count
+            && zip(lhs.errors, rhs.errors).allSatisfy { $0.phoneNumberID == $1.phoneNumberID && $0.error == $1.error }
+    }
+
+    /// Hashes messages, statuses and errors.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(messages)
+        hasher.combine(statuses)
+        for item in errors { hasher.combine(item.phoneNumberID); hasher.combine(item.error) }
     }
 
     /// Parses every entry and change of one POST body (object "whatsapp_business_account"). Throws
@@ -81,8 +102,13 @@ public struct WhatsAppWebhook: Sendable, Hashable {
                     profileName: profileNames[from], id: id, timestamp: timestamp,
                     contextMessageID: message["context"]?["id"]?.textValue,
                     content: WhatsAppContent.parse(type: type, message: message),
-                    rawJSON: message.serialized))
+                    rawJSON: message.serialized,
+                    errors: (message["errors"]?.arrayValue ?? []).compactMap(WhatsAppGraphError.init(json:))))
             }
+        }
+
+        for error in value["errors"]?.arrayValue ?? [] {
+            if let graph = WhatsAppGraphError(json: error) { webhook.errors.append((phoneNumberID, graph)) }
         }
 
         if let statuses = value["statuses"] {

@@ -157,3 +157,23 @@ struct BusinessHoursTests {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(BusinessHours.self, from: Data(badPolicy.utf8)) }
     }
 }
+
+@Suite("Business hours follow the zone's daylight-saving rules")
+struct BusinessHoursDSTTests {
+    @Test func newYorkNineToFiveInWinterAndSummer() throws {
+        let hours = BusinessHours(timeZone: "America/New_York", week: [
+            .mon: [OpenInterval(open: "09:00", close: "17:00")], .fri: [OpenInterval(open: "09:00", close: "17:00")],
+        ])
+        try hours.validate()
+        let formatter = ISO8601DateFormatter()
+        // Monday 2026-07-13, EDT (UTC−4): 13:00Z is 09:00 local → open.
+        #expect(hours.isOpen(at: try #require(formatter.date(from: "2026-07-13T13:00:00Z"))))
+        // Monday 2026-01-12, EST (UTC−5): 13:00Z is 08:00 local → closed; opens at 14:00Z.
+        let winter = try #require(formatter.date(from: "2026-01-12T13:00:00Z"))
+        #expect(!hours.isOpen(at: winter))
+        #expect(hours.nextOpening(after: winter) == formatter.date(from: "2026-01-12T14:00:00Z"))
+        // Friday 2026-03-06 after hours → Monday 2026-03-09, after the spring-forward on Sunday the 8th.
+        let friday = try #require(formatter.date(from: "2026-03-06T23:00:00Z"))
+        #expect(hours.nextOpening(after: friday) == formatter.date(from: "2026-03-09T13:00:00Z"))
+    }
+}

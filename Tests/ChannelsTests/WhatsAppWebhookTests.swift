@@ -209,3 +209,26 @@ struct WhatsAppWebhookTests {
         #expect(m.content == .text("Olá \"mundo\" \\ 😀 /"))
     }
 }
+
+@Suite("WhatsApp webhook: errors Meta reports inside the payload")
+struct WhatsAppWebhookErrorTests {
+    @Test func unsupportedMessageCarriesItsError() throws {
+        let body = webhookBody(message: #"{"from":"1","id":"w","timestamp":"1","type":"unsupported","errors":[{"code":131051,"title":"Message type unknown","message":"Message type unknown","error_data":{"details":"Message type is currently not supported."}}]}"#)
+        let m = try #require(try WhatsAppWebhook.parse(body).messages.first)
+        #expect(m.content == .unsupported(type: "unsupported"))
+        #expect(m.errors == [WhatsAppGraphError(code: 131051, title: "Message type unknown", message: "Message type unknown",
+                                                details: "Message type is currently not supported.")])
+    }
+
+    @Test func valueLevelErrorsAreReportedWithTheirNumber() throws {
+        let body = Array(#"{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1555","phone_number_id":"PN9"},"errors":[{"code":131000,"title":"Something went wrong","message":"Something went wrong","error_data":{"details":"Unknown"}},{"code":"not a number"}]}}]}]}"#.utf8)
+        let webhook = try WhatsAppWebhook.parse(body)
+        #expect(webhook.messages.isEmpty && webhook.statuses.isEmpty)
+        try #require(webhook.errors.count == 1)
+        #expect(webhook.errors[0].phoneNumberID == "PN9")
+        #expect(webhook.errors[0].error.code == 131000)
+        #expect(webhook.errors[0].error.details == "Unknown")
+        #expect(webhook == webhook)
+        #expect(webhook != WhatsAppWebhook())
+    }
+}
