@@ -99,6 +99,10 @@ final class WhatsAppSender: Service, Sendable {
             } else {
                 outbound = .text(to: send.recipient, body: message.text)
             }
+            if let invalid = outbound.invalidReason {
+                try await finish(send, status: "failed", attempts: attempts, error: "not sent: \(invalid)", next: nil)
+                return
+            }
             var request = HTTPClientRequest(url: WhatsAppOutboundMessage.url(base: configuration.graphBaseURL, version: configuration.graphVersion,
                                                                              phoneNumberID: number.phoneNumberID))
             request.method = .POST

@@ -16,6 +16,9 @@ extension ContactCenter {
         guard text.count <= 4_096 else { throw ProtocolError(code: "too_large", message: "Messages are at most 4096 characters.") }
         let at = now()
         if c.channel == .whatsapp {
+            if let url = attachment?.url, !url.hasPrefix("https://") {
+                throw ProtocolError(code: "invalid_attachment", message: "WhatsApp fetches attachments over https only.")
+            }
             guard CustomerServiceWindow.isOpen(lastCustomerMessage: c.lastCustomerMessageAt, now: at) else {
                 throw ProtocolError(code: "window_closed", message: "The customer last wrote more than 24 hours ago: WhatsApp allows only template messages now.")
             }
