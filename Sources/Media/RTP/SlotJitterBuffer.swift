@@ -11,7 +11,7 @@ public struct SlotJitterBuffer: Sendable {
     }
 
     /// Why an insert was refused (shared with `JitterBuffer`).
-    public typealias InsertResult = JitterBuffer<[UInt8]>.InsertResult
+    public typealias InsertResult = JitterInsertResult
 
     /// Packets held before playout starts (and after an underrun).
     public let playoutDelay: Int
