@@ -202,7 +202,7 @@ final class RawDtls {
 }
 
 /// Raw libopus on the continuous-tone content of the info run: per frame, encode the next 20 ms of a 440 Hz tone
-/// and decode the next packet of a 1000 Hz tone (prepared by a peer encoder at the same settings, as the agent's
+/// (as it comes out of PCMU, like the bridge's input) and decode the next packet of a 1000 Hz tone (prepared by a peer encoder at the same settings, as the agent's
 /// browser would send), so the info run can be read against bare libopus on the same audio.
 final class RawOpusContinuous {
     let encoder: OpaquePointer
@@ -227,7 +227,8 @@ final class RawOpusContinuous {
         var carrierTone = ToneSource(frequency: 440, sampleRate: 8_000)
         var agentTone = ToneSource(frequency: 1_000, sampleRate: 8_000)
         for _ in 0..<count {
-            frames.append(carrierTone.nextFrame(count: 160))
+            // What the bridge's encoder sees: the carrier's tone after the PCMU round trip.
+            frames.append(G711.decodeMuLaw(G711.encodeMuLaw(carrierTone.nextFrame(count: 160))))
             packets.append((try? peer.encode(agentTone.nextFrame(count: 160))) ?? [])
         }
     }
