@@ -4,7 +4,7 @@ import Media
 /// Media benchmarks, each beside its raw-library reference in the same run (issue 4 §4).
 /// Run: `cd Benchmarks && swift package --allow-writing-to-package-directory benchmark --target MediaBenchmarks`
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal], warmupIterations: 3,
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], warmupIterations: 3,
                                            scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 1_000_000)
 
     for profile in SrtpProfile.allCases {
@@ -66,7 +66,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // One sample = 1,000 consecutive 20 ms frames of one call (a warm encoder, the jitter buffer playing).
     // Malloc counts: ours allocates only inside libsrtp2 (its NSS AES-GCM backend, same count as raw libsrtp2).
-    let calls = Benchmark.Configuration(metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal], warmupIterations: 1,
+    let calls = Benchmark.Configuration(metrics: [.wallClock, .throughput, .mallocCountTotal], warmupIterations: 1,
                                         scalingFactor: .kilo, maxDuration: .seconds(5), maxIterations: 100_000)
     // Ours on the bound's frames (the issue's "same frames"): the headline ratio. The continuous-tone run shows
     // how much the Opus work itself moves with the audio content.
