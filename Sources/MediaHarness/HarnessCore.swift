@@ -25,6 +25,8 @@ final class HarnessCore {
     private let carrierChannel: Channel?
     private var carrierRemote: SocketAddress?
     private var bridge: MediaBridge?
+    private var toAgentBuffer = PacketBuffer()
+    private var toCarrierBuffer = PacketBuffer()
     private var carrierReceived = 0
     private var agentSent = 0
 
@@ -56,9 +58,9 @@ final class HarnessCore {
 
     func receiveCarrier(_ bytes: [UInt8], from source: SocketAddress) {
         carrierRemote = source // symmetric RTP: answer where the carrier sends from
-        guard let packet = RtpPacket(parsing: bytes) else { return }
+        guard bytes.withUnsafeBytes({ RtpHeader(parsing: $0) }) != nil else { return }
         carrierReceived += 1
-        bridge?.receiveFromCarrier(packet)
+        bytes.withUnsafeBytes { _ = bridge?.receiveFromCarrier(datagram: $0) }
     }
 
     func offer() -> String {
@@ -85,12 +87,11 @@ final class HarnessCore {
             let opusType = session.local.formats.first { $0.codec == .opus }?.payloadType ?? 111
             let due = Int((now - start) / 0.02) + 1
             while framesSent < due, let bridge {
-                let output = bridge.tick()
-                if let packet = output.toAgent, session.send(packet) { agentSent += 1 }
-                if let packet = output.toCarrier, let carrierRemote, let carrierChannel {
-                    let bytes = packet.serialized()
-                    var buffer = carrierChannel.allocator.buffer(capacity: bytes.count)
-                    buffer.writeBytes(bytes)
+                let produced = bridge.tick(toAgent: &toAgentBuffer, toCarrier: &toCarrierBuffer)
+                if produced.toAgent, session.send(&toAgentBuffer) { agentSent += 1 }
+                if produced.toCarrier, let carrierRemote, let carrierChannel {
+                    var buffer = carrierChannel.allocator.buffer(capacity: toCarrierBuffer.count)
+                    toCarrierBuffer.withUnsafeBytes { _ = buffer.writeBytes($0) }
                     carrierChannel.writeAndFlush(AddressedEnvelope(remoteAddress: carrierRemote, data: buffer), promise: nil)
                 }
                 framesSent += 1

@@ -16,12 +16,15 @@ enum SrtpFixtures {
                   payload: [UInt8](repeating: 0xD5, count: 160)).serialized()
     }
 
-    /// Restores the plaintext packet in place with a new sequence number (no allocation).
-    static func reset(_ packet: inout [UInt8], sequence: UInt16) {
-        if packet.count > 172 { packet.removeLast(packet.count - 172) }
-        for index in 12..<172 { packet[index] = 0xD5 }
-        packet[2] = UInt8(sequence >> 8)
-        packet[3] = UInt8(truncatingIfNeeded: sequence)
+    /// Restores the plaintext packet in the reusable buffer with a new sequence number (no allocation): the same
+    /// copy of the 172 plaintext bytes the raw reference does.
+    static func reset(_ packet: inout PacketBuffer, from plain: [UInt8], sequence: UInt16) {
+        packet.write { bytes in
+            plain.withUnsafeBytes { bytes.copyMemory(from: $0) }
+            bytes[2] = UInt8(sequence >> 8)
+            bytes[3] = UInt8(truncatingIfNeeded: sequence)
+            return plain.count
+        }
     }
 }
 
@@ -45,15 +48,28 @@ enum DtlsLoop {
 }
 
 /// One bridged call: per 20 ms frame, a PCMU packet from the carrier and an SRTP Opus packet from the agent
-/// come in; the bridge transcodes both ways; the Opus packet toward the agent is SRTP-protected.
+/// come in as datagram bytes; the agent's is copied into a reusable buffer and unprotected in place; the bridge
+/// transcodes both ways into reusable buffers; the Opus packet toward the agent is SRTP-protected in place.
 final class BridgedCall {
     let bridge: MediaBridge
     let agentOut: SrtpSession
     let agentIn: SrtpSession
-    var carrierPackets: [RtpPacket] = []
+    var carrierPackets: [[UInt8]] = []
     var agentPackets: [[UInt8]] = []
+    var incoming = PacketBuffer()
+    var toAgent = PacketBuffer()
+    var toCarrier = PacketBuffer()
 
-    init?(frames: Int) {
+    /// What the two legs carry.
+    enum Content {
+        /// The bound's own frames: the 20 ms 440 Hz frame the bound encodes, repeated, on both legs (the carrier
+        /// sends it as PCMU, the agent as Opus encoded at the same settings), so only our overhead differs.
+        case boundFrames
+        /// Continuous tones: 440 Hz from the carrier, 1000 Hz from the agent (a different Opus workload).
+        case continuousTones
+    }
+
+    init?(frames: Int, content: Content) {
         let settings = OpusSettings(bitrate: 32_000, complexity: 5, inbandFEC: true, expectedPacketLoss: 5)
         let keys = SrtpFixtures.keys(.aeadAes128Gcm)
         guard let bridge = try? MediaBridge(carrierCodec: .pcmu, carrierPayloadType: 0, opusPayloadType: 111, settings: settings),
@@ -68,9 +84,13 @@ final class BridgedCall {
         var agentTone = ToneSource(frequency: 1_000, sampleRate: 8_000)
         var carrier = RtpPacketizer(ssrc: 1)
         var agent = RtpPacketizer(ssrc: 2)
+        let boundFrame = carrierTone.nextFrame(count: 160) // the same first frame the bound repeats
+        carrierTone = ToneSource(frequency: 440, sampleRate: 8_000)
         for _ in 0..<frames {
-            carrierPackets.append(carrier.packetize(payload: G711.encodeMuLaw(carrierTone.nextFrame(count: 160)), payloadType: 0, samples: 160))
-            let opus = (try? peerEncoder.encode(agentTone.nextFrame(count: 160))) ?? []
+            let carrierFrame = content == .boundFrames ? boundFrame : carrierTone.nextFrame(count: 160)
+            let agentFrame = content == .boundFrames ? boundFrame : agentTone.nextFrame(count: 160)
+            carrierPackets.append(carrier.packetize(payload: G711.encodeMuLaw(carrierFrame), payloadType: 0, samples: 160).serialized())
+            let opus = (try? peerEncoder.encode(agentFrame)) ?? []
             var wire = agent.packetize(payload: opus, payloadType: 111, samples: 960).serialized()
             try? peer.protectRTP(&wire)
             agentPackets.append(wire)
@@ -80,18 +100,14 @@ final class BridgedCall {
     func run() -> Int {
         var bytes = 0
         for index in carrierPackets.indices {
-            bridge.receiveFromCarrier(carrierPackets[index])
-            var incoming = agentPackets[index]
-            if (try? agentIn.unprotectRTP(&incoming)) != nil, let packet = RtpPacket(parsing: incoming) {
-                bridge.receiveFromAgent(packet)
+            carrierPackets[index].withUnsafeBytes { _ = bridge.receiveFromCarrier(datagram: $0) }
+            incoming.assign(agentPackets[index])
+            if (try? agentIn.unprotectRTP(&incoming)) != nil {
+                incoming.withUnsafeBytes { _ = bridge.receiveFromAgent(datagram: $0) }
             }
-            let output = bridge.tick()
-            if let toAgent = output.toAgent {
-                var wire = toAgent.serialized()
-                try? agentOut.protectRTP(&wire)
-                bytes += wire.count
-            }
-            bytes += output.toCarrier?.payload.count ?? 0
+            let produced = bridge.tick(toAgent: &toAgent, toCarrier: &toCarrier)
+            if produced.toAgent, (try? agentOut.protectRTP(&toAgent)) != nil { bytes += toAgent.count }
+            if produced.toCarrier { bytes += toCarrier.count }
         }
         return bytes
     }

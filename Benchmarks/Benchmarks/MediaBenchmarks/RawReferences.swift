@@ -200,3 +200,52 @@ final class RawDtls {
         }
     }
 }
+
+/// Raw libopus on the continuous-tone content of the info run: per frame, encode the next 20 ms of a 440 Hz tone
+/// (as it comes out of PCMU, like the bridge's input) and decode the next packet of a 1000 Hz tone (prepared by a peer encoder at the same settings, as the agent's
+/// browser would send), so the info run can be read against bare libopus on the same audio.
+final class RawOpusContinuous {
+    let encoder: OpaquePointer
+    let decoder: OpaquePointer
+    var frames: [[Int16]] = []
+    var packets: [[UInt8]] = []
+    var packet = [UInt8](repeating: 0, count: 1_500)
+    var pcm = [Int16](repeating: 0, count: 960)
+
+    init?(frames count: Int) {
+        var error: Int32 = 0
+        guard let encoder = opus_encoder_create(8_000, 1, OPUS_APPLICATION_VOIP, &error) else { return nil }
+        guard let decoder = opus_decoder_create(8_000, 1, &error) else {
+            opus_encoder_destroy(encoder)
+            return nil
+        }
+        _ = sb_bench_opus_configure(encoder, 32_000, 5, 1, 5)
+        self.encoder = encoder
+        self.decoder = decoder
+        let settings = OpusSettings(bitrate: 32_000, complexity: 5, inbandFEC: true, expectedPacketLoss: 5)
+        guard let peer = try? OpusEncoder(sampleRate: 8_000, settings: settings) else { return nil }
+        var carrierTone = ToneSource(frequency: 440, sampleRate: 8_000)
+        var agentTone = ToneSource(frequency: 1_000, sampleRate: 8_000)
+        for _ in 0..<count {
+            // What the bridge's encoder sees: the carrier's tone after the PCMU round trip.
+            frames.append(G711.decodeMuLaw(G711.encodeMuLaw(carrierTone.nextFrame(count: 160))))
+            packets.append((try? peer.encode(agentTone.nextFrame(count: 160))) ?? [])
+        }
+    }
+
+    deinit {
+        opus_encoder_destroy(encoder)
+        opus_decoder_destroy(decoder)
+    }
+
+    func run() -> Int32 {
+        var total: Int32 = 0
+        let capacity = Int32(packet.count)
+        let samples = Int32(pcm.count)
+        for index in frames.indices {
+            total &+= opus_encode(encoder, frames[index], 160, &packet, capacity)
+            total &+= opus_decode(decoder, packets[index], Int32(packets[index].count), &pcm, samples, 0)
+        }
+        return total
+    }
+}

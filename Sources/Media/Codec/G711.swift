@@ -1,20 +1,24 @@
 /// G.711 µ-law and A-law (ITU-T G.711; RTP payloads PCMU/PCMA, RFC 3551 §4.5.14).
+///
+/// The per-sample functions follow the ITU-T G.191 reference coder: µ-law quantises the 14 most significant
+/// bits (negative values by their one's complement), A-law the 13 most significant bits. The frame functions
+/// use tables built from them once per process: 16,384 entries for µ-law encode, 8,192 for A-law encode and
+/// 256 for each decode, so a frame costs one load per sample and no branches.
 public enum G711 {
-    /// Encodes one linear sample to µ-law.
+    /// Encodes one linear sample to µ-law (G.191 `ulaw_compress`).
     public static func muLaw(_ sample: Int16) -> UInt8 {
-        let bias = 0x84
-        var value = Int(sample)
-        let sign = value < 0 ? 0x80 : 0
-        if value < 0 { value = -value }
-        value = min(value, 32_635) + bias
-        var exponent = 7
-        var mask = 0x4000
-        while exponent > 0 && value & mask == 0 {
-            exponent -= 1
-            mask >>= 1
+        let shifted = Int(sample) >> 2 // 14-bit two's complement
+        var magnitude = (shifted < 0 ? ~shifted : shifted) + 33
+        magnitude = min(magnitude, 0x1FFF)
+        var segment = 1
+        var rest = magnitude >> 6
+        while rest != 0 {
+            segment += 1
+            rest >>= 1
         }
-        let mantissa = (value >> (exponent + 3)) & 0x0F
-        return UInt8(~(sign | exponent << 4 | mantissa) & 0xFF)
+        let high = 8 - segment
+        let low = 0x0F - ((magnitude >> segment) & 0x0F)
+        return UInt8(high << 4 | low | (shifted >= 0 ? 0x80 : 0))
     }
 
     /// Decodes one µ-law byte.
@@ -51,12 +55,54 @@ public enum G711 {
         return Int16(magnitude)
     }
 
+    // Encode tables are indexed by the sample's top 14 (µ) or 13 (A) bits as an unsigned pattern.
+    private static let muLawEncodeTable: [UInt8] = (0..<16_384).map { muLaw(Int16(truncatingIfNeeded: $0 << 2)) }
+    private static let aLawEncodeTable: [UInt8] = (0..<8_192).map { aLaw(Int16(truncatingIfNeeded: $0 << 3)) }
+    private static let muLawDecodeTable: [Int16] = (0...255).map { linear(muLaw: UInt8($0)) }
+    private static let aLawDecodeTable: [Int16] = (0...255).map { linear(aLaw: UInt8($0)) }
+
+    /// Encodes `pcm` into `output` (at least `pcm.count` bytes); returns the bytes written. No allocation.
+    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, law: AudioCodec, into output: UnsafeMutableRawBufferPointer) -> Int {
+        let count = min(pcm.count, output.count)
+        let isALaw = law == .pcma
+        let table = isALaw ? aLawEncodeTable : muLawEncodeTable
+        let shift: UInt16 = isALaw ? 3 : 2
+        table.withUnsafeBufferPointer { table in
+            for index in 0..<count {
+                output[index] = table[Int(UInt16(bitPattern: pcm[index]) &>> shift)]
+            }
+        }
+        return count
+    }
+
+    /// Decodes `payload` into `output` (at least `payload.count` samples); returns the samples written. No allocation.
+    public static func decode(_ payload: UnsafeRawBufferPointer, law: AudioCodec, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+        let count = min(payload.count, output.count)
+        let table = law == .pcma ? aLawDecodeTable : muLawDecodeTable
+        table.withUnsafeBufferPointer { table in
+            for index in 0..<count { output[index] = table[Int(payload[index])] }
+        }
+        return count
+    }
+
     /// Encodes a frame to µ-law.
-    public static func encodeMuLaw(_ pcm: [Int16]) -> [UInt8] { pcm.map(muLaw) }
+    public static func encodeMuLaw(_ pcm: [Int16]) -> [UInt8] { encodeFrame(pcm, law: .pcmu) }
     /// Decodes a µ-law frame.
-    public static func decodeMuLaw(_ payload: [UInt8]) -> [Int16] { payload.map { linear(muLaw: $0) } }
+    public static func decodeMuLaw(_ payload: [UInt8]) -> [Int16] { decodeFrame(payload, law: .pcmu) }
     /// Encodes a frame to A-law.
-    public static func encodeALaw(_ pcm: [Int16]) -> [UInt8] { pcm.map(aLaw) }
+    public static func encodeALaw(_ pcm: [Int16]) -> [UInt8] { encodeFrame(pcm, law: .pcma) }
     /// Decodes an A-law frame.
-    public static func decodeALaw(_ payload: [UInt8]) -> [Int16] { payload.map { linear(aLaw: $0) } }
+    public static func decodeALaw(_ payload: [UInt8]) -> [Int16] { decodeFrame(payload, law: .pcma) }
+
+    private static func encodeFrame(_ pcm: [Int16], law: AudioCodec) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: pcm.count) { buffer, initialized in
+            initialized = pcm.withUnsafeBufferPointer { encode($0, law: law, into: UnsafeMutableRawBufferPointer(buffer)) }
+        }
+    }
+
+    private static func decodeFrame(_ payload: [UInt8], law: AudioCodec) -> [Int16] {
+        [Int16](unsafeUninitializedCapacity: payload.count) { buffer, initialized in
+            initialized = payload.withUnsafeBytes { decode($0, law: law, into: buffer) }
+        }
+    }
 }

@@ -70,6 +70,16 @@ public final class OpusEncoder {
         guard written > 0 else { throw .encode(written) }
         return Array(output[0..<Int(written)])
     }
+
+    /// Encodes one frame straight into `output` (e.g. a packet buffer past the RTP header); returns the bytes
+    /// written. No allocation.
+    public func encode(_ pcm: UnsafeBufferPointer<Int16>, into output: UnsafeMutableRawBufferPointer) throws(CodecError) -> Int {
+        guard let samples = pcm.baseAddress, let data = output.baseAddress else { throw .encode(OPUS_BAD_ARG) }
+        let written = opus_encode(encoder, samples, Int32(pcm.count), data.assumingMemoryBound(to: UInt8.self),
+                                  Int32(clamping: output.count))
+        guard written > 0 else { throw .encode(written) }
+        return Int(written)
+    }
 }
 
 /// A mono libopus decoder at 48 kHz or 8 kHz output; stereo streams are downmixed by libopus.
@@ -102,5 +112,22 @@ public final class OpusDecoder {
         }
         guard decoded >= 0 else { throw .decode(decoded) }
         return Array(output[0..<Int(decoded)])
+    }
+
+    /// Decodes into `output` without allocating; `packet == nil` conceals `lostSamples`, `fec` decodes the FEC copy
+    /// of the previous frame (RFC 7587 §3.3). `output` should hold 120 ms for arbitrary packets. Returns samples.
+    public func decode(_ packet: UnsafeRawBufferPointer?, into output: UnsafeMutableBufferPointer<Int16>,
+                       lostSamples: Int = 0, fec: Bool = false) throws(CodecError) -> Int {
+        guard let samples = output.baseAddress else { throw .decode(OPUS_BAD_ARG) }
+        let frameSize = packet == nil || fec ? Int32(min(max(lostSamples, 1), output.count)) : Int32(clamping: output.count)
+        let decoded: Int32
+        if let packet, let data = packet.baseAddress, packet.count > 0 {
+            decoded = opus_decode(decoder, data.assumingMemoryBound(to: UInt8.self), Int32(clamping: packet.count),
+                                  samples, frameSize, fec ? 1 : 0)
+        } else {
+            decoded = opus_decode(decoder, nil, 0, samples, frameSize, 0)
+        }
+        guard decoded >= 0 else { throw .decode(decoded) }
+        return Int(decoded)
     }
 }

@@ -1,3 +1,9 @@
+/// What a jitter buffer did with an inserted packet (not nested in the generic type, so checking it on the
+/// per-frame path needs no generic metadata lookup).
+public enum JitterInsertResult: Sendable, Equatable {
+    case accepted, duplicate, late, overflow
+}
+
 /// A receive jitter buffer for 20 ms audio frames (RFC 3550 §10 playout): reorders by sequence number, drops
 /// duplicates and late packets, and reports losses so the decoder can conceal them (or use Opus FEC).
 public struct JitterBuffer<Payload: Sendable>: Sendable {
@@ -10,9 +16,7 @@ public struct JitterBuffer<Payload: Sendable>: Sendable {
     }
 
     /// Why an insert was refused.
-    public enum InsertResult: Sendable, Equatable {
-        case accepted, duplicate, late, overflow
-    }
+    public typealias InsertResult = JitterInsertResult
 
     /// Packets held before playout starts (and after an underrun).
     public let playoutDelay: Int

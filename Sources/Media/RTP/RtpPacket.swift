@@ -25,28 +25,13 @@ public struct RtpPacket: Sendable, Equatable {
 
     /// Parses an RTP packet; returns nil for anything that is not a well-formed version-2 packet.
     public init?(parsing bytes: [UInt8]) {
-        guard bytes.count >= 12, bytes[0] >> 6 == 2 else { return nil }
-        let csrcCount = Int(bytes[0] & 0x0F)
-        var offset = 12 + 4 * csrcCount
-        guard offset <= bytes.count else { return nil }
-        if bytes[0] & 0x10 != 0 {
-            guard offset + 4 <= bytes.count else { return nil }
-            let words = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
-            offset += 4 + 4 * words
-            guard offset <= bytes.count else { return nil }
-        }
-        var end = bytes.count
-        if bytes[0] & 0x20 != 0 {
-            let padding = Int(bytes[bytes.count - 1])
-            guard padding > 0, end - padding >= offset else { return nil }
-            end -= padding
-        }
-        marker = bytes[1] & 0x80 != 0
-        payloadType = bytes[1] & 0x7F
-        sequenceNumber = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
-        timestamp = UInt32(bytes[4]) << 24 | UInt32(bytes[5]) << 16 | UInt32(bytes[6]) << 8 | UInt32(bytes[7])
-        ssrc = UInt32(bytes[8]) << 24 | UInt32(bytes[9]) << 16 | UInt32(bytes[10]) << 8 | UInt32(bytes[11])
-        payload = Array(bytes[offset..<end])
+        guard let header = bytes.withUnsafeBytes({ RtpHeader(parsing: $0) }) else { return nil }
+        marker = header.marker
+        payloadType = header.payloadType
+        sequenceNumber = header.sequenceNumber
+        timestamp = header.timestamp
+        ssrc = header.ssrc
+        payload = Array(bytes[header.payloadOffset..<header.payloadEnd])
     }
 
     /// Serializes with a 12-byte header, no CSRC, no extension.
@@ -82,6 +67,18 @@ public struct RtpPacketizer: Sendable {
         self.ssrc = ssrc
         self.sequenceNumber = sequenceNumber
         self.timestamp = timestamp
+    }
+
+    /// Header for the next frame of `payloadLength` bytes covering `samples` clock ticks; advances the counters
+    /// like `packetize` without building a packet.
+    public mutating func nextHeader(payloadType: UInt8, samples: UInt32, payloadLength: Int, marker: Bool = false) -> RtpHeader {
+        let header = RtpHeader(marker: marker, payloadType: payloadType, sequenceNumber: sequenceNumber,
+                               timestamp: timestamp, ssrc: ssrc)
+        sequenceNumber &+= 1
+        timestamp &+= samples
+        packetCount &+= 1
+        octetCount &+= UInt32(truncatingIfNeeded: payloadLength)
+        return header
     }
 
     /// Wraps one frame's payload covering `samples` clock ticks and advances the counters.

@@ -88,29 +88,87 @@ public final class SrtpSession {
         try transform(&packet, grow: false) { context, pointer, length in srtp_unprotect_rtcp(context, pointer, length) }
     }
 
-    private func transform(_ packet: inout [UInt8], grow: Bool,
-                           _ call: (OpaquePointer, UnsafeMutableRawPointer, UnsafeMutablePointer<Int32>) -> srtp_err_status_t) throws(SrtpError) {
+    /// Protects an RTP packet in a caller-owned buffer (RFC 3711 §3.3): the first `length` bytes are the packet and
+    /// `buffer` has at least `maxOverhead` bytes more. Returns the protected length. No allocation, no copy.
+    public func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SrtpError) -> Int {
+        guard length + Self.maxOverhead <= buffer.count else { throw .malformed }
+        return try run(buffer, length: length, context: outbound) { srtp_protect($0, $1, $2) }
+    }
+
+    /// Unprotects an SRTP packet in a caller-owned buffer; returns the plaintext length. Replays and forgeries throw
+    /// and are counted (RFC 3711 §3.3.2).
+    public func unprotectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SrtpError) -> Int {
+        guard length <= buffer.count else { throw .malformed }
+        return try run(buffer, length: length, context: inbound) { srtp_unprotect($0, $1, $2) }
+    }
+
+    /// Protects the RTP packet held in a reusable buffer in place (RFC 3711 §3.3).
+    public func protectRTP(_ packet: inout PacketBuffer) throws(SrtpError) {
+        let status = packet.withUnsafeMutableBytes { buffer, length in
+            Self.call(buffer, &length, context: outbound) { srtp_protect($0, $1, $2) }
+        }
+        try check(status)
+    }
+
+    /// Unprotects the SRTP packet held in a reusable buffer in place; on failure the content is unchanged in length.
+    public func unprotectRTP(_ packet: inout PacketBuffer) throws(SrtpError) {
+        let status = packet.withUnsafeMutableBytes { buffer, length in
+            Self.call(buffer, &length, context: inbound) { srtp_unprotect($0, $1, $2) }
+        }
+        try check(status)
+    }
+
+    private typealias Transform = (OpaquePointer, UnsafeMutableRawPointer, UnsafeMutablePointer<Int32>) -> srtp_err_status_t
+
+    @inline(__always)
+    private func run(_ buffer: UnsafeMutableRawBufferPointer, length: Int, context: OpaquePointer,
+                     _ transform: Transform) throws(SrtpError) -> Int {
+        var length = length
+        try check(Self.call(buffer, &length, context: context, transform))
+        return length
+    }
+
+    /// One libsrtp2 call on `buffer[0..<length]`; `length` becomes the result length on success.
+    @inline(__always)
+    private static func call(_ buffer: UnsafeMutableRawBufferPointer, _ length: inout Int, context: OpaquePointer,
+                             _ transform: Transform) -> srtp_err_status_t {
+        guard length >= 8, length <= buffer.count, let base = buffer.baseAddress else { return srtp_err_status_bad_param }
+        var result = Int32(length)
+        let status = transform(context, base, &result)
+        guard status == srtp_err_status_ok else { return status }
+        guard result >= 0, Int(result) <= buffer.count else { return srtp_err_status_bad_param }
+        length = Int(result)
+        return status
+    }
+
+    @inline(__always)
+    private func check(_ status: srtp_err_status_t) throws(SrtpError) {
+        switch status {
+        case srtp_err_status_ok:
+            return
+        case srtp_err_status_replay_fail, srtp_err_status_replay_old:
+            replayedCount += 1
+            throw .replayed
+        case srtp_err_status_auth_fail:
+            authenticationFailureCount += 1
+            throw .authenticationFailed
+        default:
+            throw .malformed
+        }
+    }
+
+    private func transform(_ packet: inout [UInt8], grow: Bool, _ transform: Transform) throws(SrtpError) {
         guard packet.count >= 8 else { throw .malformed }
         let originalCount = packet.count
         if grow { packet.append(contentsOf: repeatElement(0, count: Self.maxOverhead)) }
-        var length = Int32(originalCount)
+        var length = originalCount
         let context = grow ? outbound : inbound
-        let status = packet.withUnsafeMutableBytes { buffer in
-            call(context, buffer.baseAddress!, &length) // Non-empty array: baseAddress exists.
-        }
-        guard status == srtp_err_status_ok, length >= 0, Int(length) <= packet.count else {
+        let status = packet.withUnsafeMutableBytes { buffer in Self.call(buffer, &length, context: context, transform) }
+        guard status == srtp_err_status_ok else {
             if grow { packet.removeLast(Self.maxOverhead) }
-            switch status {
-            case srtp_err_status_replay_fail, srtp_err_status_replay_old:
-                replayedCount += 1
-                throw .replayed
-            case srtp_err_status_auth_fail:
-                authenticationFailureCount += 1
-                throw .authenticationFailed
-            default:
-                throw .malformed
-            }
+            try check(status)
+            return
         }
-        packet.removeLast(packet.count - Int(length))
+        packet.removeLast(packet.count - length)
     }
 }

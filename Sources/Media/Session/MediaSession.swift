@@ -190,6 +190,16 @@ public final class MediaSession {
         return true
     }
 
+    /// Protects an RTP packet held in a reusable buffer in place (e.g. from `MediaBridge.tick(toAgent:toCarrier:)`)
+    /// and queues it to the selected address; false if the session cannot send media yet.
+    @discardableResult
+    public func send(_ packet: inout PacketBuffer) -> Bool {
+        guard isAlive, let srtp, let destination = ice.selected else { return false }
+        guard (try? srtp.protectRTP(&packet)) != nil else { return false }
+        outbound.append(Transmit(bytes: packet.bytes, destination: destination))
+        return true
+    }
+
     /// Protects and queues an RTCP compound packet (rtcp-mux: same address as RTP).
     @discardableResult
     public func sendRTCP(_ packet: [UInt8]) -> Bool {
