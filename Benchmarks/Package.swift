@@ -4,11 +4,18 @@
 // Each benchmark measures our code and its reference (raw library or baseline) in one run.
 import PackageDescription
 
+/// SwiftPM names a path dependency after its folder: the root checkout may be called anything
+/// (`switchboard`, `wt-routing`, a CI workspace), so take the name of this file's grandparent folder.
+let rootPackage: String = {
+    let parts = #filePath.split(separator: "/")
+    return parts.count >= 3 ? String(parts[parts.count - 3]) : "switchboard"
+}()
+
 let package = Package(
     name: "switchboard-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "switchboard", path: ".."),
+        .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -16,7 +23,7 @@ let package = Package(
             name: "RoutingBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Routing", package: "switchboard"),
+                .product(name: "Routing", package: rootPackage),
             ],
             path: "Benchmarks/RoutingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -29,7 +36,7 @@ let package = Package(
             name: "MediaBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Media", package: "switchboard"),
+                .product(name: "Media", package: rootPackage),
                 "CBenchSRTP", "CBenchOpus", "CBenchOpenSSL",
             ],
             path: "Benchmarks/MediaBenchmarks",

@@ -43,6 +43,7 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
     }
 
     /// Drains up to one batch at `now`, fires due timers, delivers outputs. Returns the inputs processed.
+    /// Outputs reach the sink in order once per batch (and before each query's answer), not once per event.
     @discardableResult
     public func runOnce(now: RoutingInstant) -> Int {
         var processed = 0
@@ -51,7 +52,6 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
             switch input {
             case .event(let e):
                 router.handle(e, now: now)
-                deliverOutputs(now)
             case .query(let q, let reply):
                 router.handle(.tick, now: now)
                 deliverOutputs(now)
@@ -60,13 +60,14 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
         }
         if processed == 0, let deadline = router.nextDeadline, deadline <= now {
             router.handle(.tick, now: now)
-            deliverOutputs(now)
         }
+        deliverOutputs(now)
         return processed
     }
 
     private func deliverOutputs(_ now: RoutingInstant) {
-        while let o = router.pollOutput() { sink.deliver(o, now: now) }
+        let sink = self.sink
+        router.drainOutputs { sink.deliver($0, now: now) }
     }
 
     private func answer(_ q: RoutingQuery) -> RoutingAnswer {
