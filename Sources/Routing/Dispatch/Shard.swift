@@ -49,7 +49,7 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
         var processed = 0
         while processed < batchSize, let input = ring.poll() {
             processed += 1
-            switch input {
+            switch consume input {
             case .event(let e):
                 router.handle(e, now: now)
             case .query(let q, let reply):

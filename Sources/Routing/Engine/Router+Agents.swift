@@ -42,7 +42,7 @@ extension RouterCore {
         agents[Int(id)].configured = true
         agents[Int(id)].tenant = profile.tenant
         agents[Int(id)].skills = profile.skills.map { UInt32($0.skill) << 8 | UInt32($0.level) }.sorted()
-        agents[Int(id)].capacity = caps
+        agents[Int(id)].capacity = PackedCapacity(caps)
         if old.configured {
             // Recompute the budget with the new costs from the current loads.
             var used = 0

@@ -4,12 +4,12 @@ extension RouterCore {
     mutating func arrive(_ request: ContactRequest) {
         let qid = request.queue
         guard isKnownQueue(qid) else { return refuse(.unknownQueue(qid)) }
-        let q = queues[Int(qid)]
-        guard q.settings.tenant == request.tenant else { return refuse(.tenantMismatch) }
+        let settings = queues[Int(qid)].settings
+        guard settings.tenant == request.tenant else { return refuse(.tenantMismatch) }
         guard contactSlots[request.id] == nil else { return refuse(.duplicateContact(request.id)) }
         guard request.requiredSkills.count <= 4 else { return refuse(.tooManySkills(request.id)) }
-        let full = q.settings.maxSize > 0 && q.waitingCount >= q.settings.maxSize
-        let nobody = q.settings.whenNoAgent == .refuse && q.loggedInCount == 0
+        let full = settings.maxSize > 0 && queues[Int(qid)].waitingCount >= settings.maxSize
+        let nobody = settings.whenNoAgent == .refuse && queues[Int(qid)].loggedInCount == 0
         if full || nobody {
             queues[Int(qid)].counters.refused += 1
             markDirty(qid)

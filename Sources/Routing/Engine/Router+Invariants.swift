@@ -54,8 +54,8 @@ extension RouterCore {
                 let load = Int(a.load(ch))
                 let want = expected[id * 3 + Int(ch.rawValue)]
                 if load != want { problems.append("agent \(id) load \(ch) = \(load), expected \(want)") }
-                if load > Int(a.capacity.maximum[Int(ch.rawValue)]) { problems.append("agent \(id) over capacity on \(ch)") }
-                if ch != .voice { budget += load * Int(a.capacity.cost[Int(ch.rawValue)]) }
+                if load > Int(a.capacity.maximum(ch)) { problems.append("agent \(id) over capacity on \(ch)") }
+                if ch != .voice { budget += load * Int(a.capacity.cost(ch)) }
             }
             if budget > Int(a.capacity.chatBudget) { problems.append("agent \(id) over chat budget") }
             if a.capacity.voiceBlocksChat, a.capacity.chatBlocksVoice, a.load.0 > 0, a.load.1 + a.load.2 > 0 {

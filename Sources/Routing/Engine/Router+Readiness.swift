@@ -19,8 +19,9 @@ extension RouterCore {
         let ai = Int(id)
         let available = agents[ai].configured && agents[ai].eligible && !agents[ai].paused && agents[ai].blockedUntil <= now
         let room = (agents[ai].hasRoom(.voice), agents[ai].hasRoom(.webchat), agents[ai].hasRoom(.whatsapp))
-        let slots = agents[ai].members
         var changed = touch
+        // Disjoint stored properties: the agent's slot list is read while member and queue links are edited.
+        agents[ai].members.withUnsafeBufferPointer { slots in
         members.withUnsafeMutableBufferPointer { mb in
             queues.withUnsafeMutableBufferPointer { qb in
                 for slot in slots {
@@ -40,6 +41,7 @@ extension RouterCore {
                     Self.listAppend(slot, mb, qb)
                 }
             }
+        }
         }
         if changed { agents[ai].lastActivity = now }
     }

@@ -131,7 +131,8 @@ extension RouterCore {
         while true {
             var bestContact = nilIndex
             var bestMember = nilIndex
-            let slots = agents[Int(a)].members
+            // Read-only scan: the agent's slot list is borrowed, not copied (no retain per call).
+            agents[Int(a)].members.withUnsafeBufferPointer { slots in
             for m in slots {
                 let r = members[Int(m)]
                 guard r.ready else { continue }
@@ -147,6 +148,7 @@ extension RouterCore {
                     }
                     c = rec.waitNext
                 }
+            }
             }
             guard bestContact != nilIndex else { return }
             let waited = now &- contacts[Int(bestContact)].arrival

@@ -45,7 +45,7 @@ public final class Router {
     /// Processes one input at `now` (issue 3 §"API shape"); afterwards drain `pollOutput()`.
     /// `now` earlier than a previous call is treated as the previous instant (time never goes back).
     @inline(__always)
-    public func handle(_ event: RoutingEvent, now instant: RoutingInstant) {
+    public func handle(_ event: consuming RoutingEvent, now instant: RoutingInstant) {
         core.handle(event, now: instant)
     }
 

@@ -50,9 +50,9 @@ struct RouterCore {
     /// Processes one input at `now` (issue 3 §"API shape"); afterwards drain `pollOutput()`.
     /// `now` earlier than a previous call is treated as the previous instant (time never goes back).
 
-    mutating func handle(_ event: RoutingEvent, now instant: RoutingInstant) {
+    mutating func handle(_ event: consuming RoutingEvent, now instant: RoutingInstant) {
         advance(to: instant.nanoseconds)
-        switch event {
+        switch consume event {
         case .configureQueue(let id, let settings): configureQueue(id, settings)
         case .configureAgent(let id, let profile): configureAgent(id, profile)
         case .setMembership(let m): setMembership(m)
