@@ -24,10 +24,13 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Routing", package: rootPackage),
+                "CMallocStats",
             ],
             path: "Benchmarks/RoutingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // malloc_trim for the Routing memory figures (RSS growth must not hide in freed memory).
+        .target(name: "CMallocStats", path: "Benchmarks/RoutingBenchmarksSystem/CMallocStats"),
         // Raw C libraries for the Media reference measurements (same system libraries Media links).
         .systemLibrary(name: "CBenchSRTP", path: "Benchmarks/MediaBenchmarksSystem/CBenchSRTP", pkgConfig: "libsrtp2"),
         .systemLibrary(name: "CBenchOpus", path: "Benchmarks/MediaBenchmarksSystem/CBenchOpus", pkgConfig: "opus"),
