@@ -43,7 +43,8 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
     }
 
     /// Drains up to one batch at `now`, fires due timers, delivers outputs. Returns the inputs processed.
-    /// Outputs reach the sink in order once per batch (and before each query's answer), not once per event.
+    /// Each event's outputs reach the sink, in order, before the next input is processed (an offer is not held
+    /// back until the end of a batch).
     @discardableResult
     public func runOnce(now: RoutingInstant) -> Int {
         var processed = 0
@@ -52,6 +53,7 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
             switch consume input {
             case .event(let e):
                 router.handle(e, now: now)
+                deliverOutputs(now)
             case .query(let q, let reply):
                 router.handle(.tick, now: now)
                 deliverOutputs(now)
@@ -118,6 +120,8 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
             switch idle {
             case .spin:
                 break
+            case .yield:
+                sched_yield()
             case .backoff(let micros):
                 if idleRounds > 1_000 { usleep(micros) } else if idleRounds > 100 { sched_yield() }
             }
