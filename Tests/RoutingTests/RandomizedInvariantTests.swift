@@ -22,9 +22,9 @@ import Testing
         // Order, checked at the instant of each offer: no better contact of the same queue that this agent
         // could take is left waiting.
         var orderProblems: [String] = []
-        router.offerObserver = { contact, agent, queue in
+        router.offerObserver = { contact, agent, queue, view in
             guard let mine = facts[contact] else { return }
-            for other in router.waitingContacts(queue: queue) where router.isCompatible(agent: agent, contact: other) {
+            for other in view.waitingContacts(queue: queue) where view.isCompatible(agent: agent, contact: other) {
                 guard let f = facts[other] else { continue }
                 let better = f.priority != mine.priority ? f.priority > mine.priority
                     : (f.arrival != mine.arrival ? f.arrival < mine.arrival : other < contact)

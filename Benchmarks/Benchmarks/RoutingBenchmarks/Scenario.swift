@@ -34,10 +34,11 @@ enum Scenario {
         return events
     }
 
-    /// A router with the scenario loaded, outputs drained.
-    static func makeRouter(loggedIn: Bool = true) -> Router {
+    /// A router with the scenario loaded, outputs drained. `contacts` is the contact table space reserved up
+    /// front (0 for the memory measurement, so that per-agent bytes do not include contact tables).
+    static func makeRouter(loggedIn: Bool = true, contacts: Int = 1 << 16) -> Router {
         let router = Router(historyCapacity: 1 << 12, emitsStatsChanges: false)
-        router.reserve(agents: agentCount, queues: queueCount, contacts: 1 << 16)
+        router.reserve(agents: agentCount, queues: queueCount, contacts: contacts)
         for e in configuration(loggedIn: loggedIn) {
             router.handle(e, now: .zero)
             while router.pollOutput() != nil {}

@@ -55,7 +55,7 @@ public final class EventRing<Element: Sendable>: @unchecked Sendable {
 
     /// Adds an element; returns it back when the ring is full (backpressure: the caller answers "busy").
     /// Lock-free; callable from any thread.
-    public func submit(_ element: Element) -> Element? {
+    public func submit(_ element: consuming Element) -> Element? {
         var position = tail.load(ordering: .relaxed)
         while true {
             let index = position & mask

@@ -58,6 +58,9 @@ public enum ShardInput: Sendable {
 public enum IdleStrategy: Sendable, Hashable {
     /// Busy-poll (lowest latency, one core fully used).
     case spin
+    /// Poll, giving the core away (`sched_yield`) after every empty poll: low latency while letting other
+    /// runnable threads on the same core (a producer, on a machine with few cores) run.
+    case yield
     /// Spin a while, then sleep this many microseconds between polls.
     case backoff(sleepMicroseconds: UInt32)
 }

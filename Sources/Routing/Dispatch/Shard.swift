@@ -43,12 +43,14 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
     }
 
     /// Drains up to one batch at `now`, fires due timers, delivers outputs. Returns the inputs processed.
+    /// Each event's outputs reach the sink, in order, before the next input is processed (an offer is not held
+    /// back until the end of a batch).
     @discardableResult
     public func runOnce(now: RoutingInstant) -> Int {
         var processed = 0
         while processed < batchSize, let input = ring.poll() {
             processed += 1
-            switch input {
+            switch consume input {
             case .event(let e):
                 router.handle(e, now: now)
                 deliverOutputs(now)
@@ -60,13 +62,14 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
         }
         if processed == 0, let deadline = router.nextDeadline, deadline <= now {
             router.handle(.tick, now: now)
-            deliverOutputs(now)
         }
+        deliverOutputs(now)
         return processed
     }
 
     private func deliverOutputs(_ now: RoutingInstant) {
-        while let o = router.pollOutput() { sink.deliver(o, now: now) }
+        let sink = self.sink
+        router.drainOutputs { sink.deliver($0, now: now) }
     }
 
     private func answer(_ q: RoutingQuery) -> RoutingAnswer {
@@ -117,6 +120,8 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
             switch idle {
             case .spin:
                 break
+            case .yield:
+                sched_yield()
             case .backoff(let micros):
                 if idleRounds > 1_000 { usleep(micros) } else if idleRounds > 100 { sched_yield() }
             }

@@ -13,7 +13,7 @@ struct AgentRecord {
     var pauseReason = PauseReason.unspecified
     /// Skills packed as `skill << 8 | level`, sorted.
     var skills: [UInt32] = []
-    var capacity = CapacityRules()
+    var capacity = PackedCapacity()
     /// Contacts held per channel (pending offers, connected and in wrap-up), indexed by `Channel.rawValue`.
     var load: (UInt8, UInt8, UInt8) = (0, 0, 0)
     /// Chat budget used.
@@ -43,25 +43,55 @@ struct AgentRecord {
         case .whatsapp: load.2 = UInt8(Int(load.2) + delta)
         }
         if c != .voice {
-            budgetUsed = UInt16(Int(budgetUsed) + delta * Int(capacity.cost[Int(c.rawValue)]))
+            budgetUsed = UInt16(Int(budgetUsed) + delta * Int(capacity.cost(c)))
         }
     }
     /// Whether one more contact of this channel fits (maximum, shared chat budget, mixing rule).
     func hasRoom(_ c: Channel) -> Bool {
-        let maximum = capacity.maximum[Int(c.rawValue)]
+        let maximum = capacity.maximum(c)
         guard load(c) < maximum else { return false }
         switch c {
         case .voice:
             return !(capacity.chatBlocksVoice && (load.1 > 0 || load.2 > 0))
         case .webchat, .whatsapp:
             if capacity.voiceBlocksChat && load.0 > 0 { return false }
-            return Int(budgetUsed) + Int(capacity.cost[Int(c.rawValue)]) <= Int(capacity.chatBudget)
+            return Int(budgetUsed) + Int(capacity.cost(c)) <= Int(capacity.chatBudget)
         }
     }
     func meets(_ skill: UInt32) -> Bool {
         let wanted = skill >> 8, minimum = skill & 0xFF
         for s in skills where s >> 8 == wanted { return s & 0xFF >= minimum }
         return false
+    }
+}
+
+/// `CapacityRules` without its arrays: read on every readiness check, so kept inline in the agent record
+/// (no pointer chase to two heap buffers per check). Defaults are the product defaults, as in `CapacityRules()`.
+
+struct PackedCapacity {
+    var maximum: (UInt8, UInt8, UInt8) = (1, 3, 5)
+    var cost: (UInt16, UInt16, UInt16) = (0, 20, 12)
+    var chatBudget: UInt16 = 60
+    var voiceBlocksChat = true
+    var chatBlocksVoice = false
+
+    init() {}
+
+    /// From rules whose arrays hold one entry per channel (`configureAgent` checks that); missing entries are 0.
+    init(_ rules: CapacityRules) {
+        func at<T: FixedWidthInteger>(_ a: [T], _ i: Int) -> T { i < a.count ? a[i] : 0 }
+        maximum = (at(rules.maximum, 0), at(rules.maximum, 1), at(rules.maximum, 2))
+        cost = (at(rules.cost, 0), at(rules.cost, 1), at(rules.cost, 2))
+        chatBudget = rules.chatBudget
+        voiceBlocksChat = rules.voiceBlocksChat
+        chatBlocksVoice = rules.chatBlocksVoice
+    }
+
+    @inline(__always) func maximum(_ c: Channel) -> UInt8 {
+        switch c { case .voice: maximum.0; case .webchat: maximum.1; case .whatsapp: maximum.2 }
+    }
+    @inline(__always) func cost(_ c: Channel) -> UInt16 {
+        switch c { case .voice: cost.0; case .webchat: cost.1; case .whatsapp: cost.2 }
     }
 }
 
@@ -85,21 +115,22 @@ struct QueueCounters {
 /// Per-queue state. Indexed by `QueueID`.
 
 struct QueueRecord {
+    // Hot fields first (readiness and line edits touch them on every contact): one cache line.
     var configured = false
-    var settings = QueueSettings(tenant: 0, channel: .voice)
-    /// Membership slots sorted by (position, agent).
-    var members: [UInt32] = []
+    var statsDirty = false
     var maxLevel: UInt8 = 1
-    var loggedInCount: UInt32 = 0
     /// Ready members, least recently active first (intrusive list through MemberRecord).
     var readyHead = nilIndex, readyTail = nilIndex
     var readyCount: UInt32 = 0
     /// Waiting contacts ordered by (priority desc, arrival asc, id asc) (intrusive list through ContactRecord).
     var waitHead = nilIndex, waitTail = nilIndex
     var waitingCount: UInt32 = 0
+    var loggedInCount: UInt32 = 0
+    var settings = QueueSettings(tenant: 0, channel: .voice)
+    /// Membership slots sorted by (position, agent).
+    var members: [UInt32] = []
     var roundRobinCursor: Int = 0
     var counters = QueueCounters()
-    var statsDirty = false
 }
 
 /// A (agent, queue) link.

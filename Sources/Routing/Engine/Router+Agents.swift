@@ -1,7 +1,7 @@
 /// Configuration pushed by the server and the agent's own events (issue 3 §"API shape", §4 wiring):
 /// queues, agents, memberships, log in / out (one queue or all), available / paused, eligibility.
-extension Router {
-    func configureQueue(_ id: QueueID, _ settings: QueueSettings) {
+extension RouterCore {
+    mutating func configureQueue(_ id: QueueID, _ settings: QueueSettings) {
         guard settings.overflowQueue != id else { return refuse(.invalidSettings(id)) }
         if Int(id) >= queues.count { queues.append(contentsOf: repeatElement(QueueRecord(), count: Int(id) + 1 - queues.count)) }
         let old = queues[Int(id)]
@@ -21,7 +21,7 @@ extension Router {
     }
 
     /// Re-routes every waiting contact of a queue (after a configuration change), in line order.
-    func rerouteQueue(_ id: QueueID) {
+    mutating func rerouteQueue(_ id: QueueID) {
         var c = queues[Int(id)].waitHead
         var line: [UInt32] = []
         while c != nilIndex { line.append(c); c = contacts[Int(c)].waitNext }
@@ -31,7 +31,7 @@ extension Router {
         }
     }
 
-    func configureAgent(_ id: AgentID, _ profile: AgentProfile) {
+    mutating func configureAgent(_ id: AgentID, _ profile: AgentProfile) {
         let caps = profile.capacity
         guard caps.maximum.count == Channel.allCases.count, caps.cost.count == Channel.allCases.count else {
             return refuse(.unknownAgent(id))
@@ -42,7 +42,7 @@ extension Router {
         agents[Int(id)].configured = true
         agents[Int(id)].tenant = profile.tenant
         agents[Int(id)].skills = profile.skills.map { UInt32($0.skill) << 8 | UInt32($0.level) }.sorted()
-        agents[Int(id)].capacity = caps
+        agents[Int(id)].capacity = PackedCapacity(caps)
         if old.configured {
             // Recompute the budget with the new costs from the current loads.
             var used = 0
@@ -52,7 +52,7 @@ extension Router {
         setEligible(agent: id, eligible: profile.eligible)
     }
 
-    func setMembership(_ m: Membership) {
+    mutating func setMembership(_ m: Membership) {
         guard isKnownAgent(m.agent) else { return refuse(.unknownAgent(m.agent)) }
         guard isKnownQueue(m.queue) else { return refuse(.unknownQueue(m.queue)) }
         guard agents[Int(m.agent)].tenant == queues[Int(m.queue)].settings.tenant else { return refuse(.tenantMismatch) }
@@ -72,7 +72,7 @@ extension Router {
         routeToAgent(m.agent)
     }
 
-    func sortMembers(_ q: QueueID) {
+    mutating func sortMembers(_ q: QueueID) {
         var list = queues[Int(q)].members
         list.sort { x, y in
             let a = members[Int(x)], b = members[Int(y)]
@@ -82,7 +82,7 @@ extension Router {
         queues[Int(q)].maxLevel = list.reduce(1) { max($0, members[Int($1)].level) }
     }
 
-    func removeMembership(agent a: AgentID, queue q: QueueID) {
+    mutating func removeMembership(agent a: AgentID, queue q: QueueID) {
         guard isKnownAgent(a) else { return refuse(.unknownAgent(a)) }
         guard let slot = memberSlot(agent: a, queue: q) else { return refuse(.notAMember(agent: a, queue: q)) }
         if members[Int(slot)].loggedIn { logOut(agent: a, queue: q, reason: .agentLoggedOut) }
@@ -93,7 +93,7 @@ extension Router {
         sortMembers(q)
     }
 
-    func logIn(agent a: AgentID, queue q: QueueID) {
+    mutating func logIn(agent a: AgentID, queue q: QueueID) {
         guard isKnownAgent(a) else { return refuse(.unknownAgent(a)) }
         guard let slot = memberSlot(agent: a, queue: q) else { return refuse(.notAMember(agent: a, queue: q)) }
         guard !members[Int(slot)].loggedIn else { return }
@@ -105,7 +105,7 @@ extension Router {
         routeToAgent(a)
     }
 
-    func logOut(agent a: AgentID, queue q: QueueID, reason: WithdrawReason) {
+    mutating func logOut(agent a: AgentID, queue q: QueueID, reason: WithdrawReason) {
         guard isKnownAgent(a) else { return refuse(.unknownAgent(a)) }
         guard let slot = memberSlot(agent: a, queue: q) else { return refuse(.notAMember(agent: a, queue: q)) }
         guard members[Int(slot)].loggedIn else { return }
@@ -120,14 +120,14 @@ extension Router {
     }
 
     /// Product rule (PRODUCT.md): after a confirmed edit the agent is logged out of every queue.
-    func logOutAll(agent a: AgentID) {
+    mutating func logOutAll(agent a: AgentID) {
         guard isKnownAgent(a) else { return refuse(.unknownAgent(a)) }
         for slot in agents[Int(a)].members where members[Int(slot)].loggedIn {
             logOut(agent: a, queue: members[Int(slot)].queue, reason: .agentLoggedOut)
         }
     }
 
-    func setAvailable(agent a: AgentID) {
+    mutating func setAvailable(agent a: AgentID) {
         guard isKnownAgent(a) else { return refuse(.unknownAgent(a)) }
         guard agents[Int(a)].paused else { return }
         agents[Int(a)].paused = false
@@ -137,7 +137,7 @@ extension Router {
         routeToAgent(a)
     }
 
-    func pause(agent a: AgentID, reason: PauseReason, automatic: Bool) {
+    mutating func pause(agent a: AgentID, reason: PauseReason, automatic: Bool) {
         guard isKnownAgent(a) else { return refuse(.unknownAgent(a)) }
         agents[Int(a)].paused = true
         agents[Int(a)].pauseReason = reason
@@ -148,7 +148,7 @@ extension Router {
     }
 
     /// An ineligible agent is never offered anything (issue 3 §1); pending offers are withdrawn.
-    func setEligible(agent a: AgentID, eligible: Bool) {
+    mutating func setEligible(agent a: AgentID, eligible: Bool) {
         guard isKnownAgent(a) else { return refuse(.unknownAgent(a)) }
         agents[Int(a)].eligible = eligible
         var back: [UInt32] = []

@@ -1,15 +1,15 @@
 /// The life of a contact (issue 3 §1–2): arrive, offer, accept / reject / timeout, abandon, complete,
 /// wrap-up, tier widening, max wait and overflow.
-extension Router {
-    func arrive(_ request: ContactRequest) {
+extension RouterCore {
+    mutating func arrive(_ request: ContactRequest) {
         let qid = request.queue
         guard isKnownQueue(qid) else { return refuse(.unknownQueue(qid)) }
-        let q = queues[Int(qid)]
-        guard q.settings.tenant == request.tenant else { return refuse(.tenantMismatch) }
+        let settings = queues[Int(qid)].settings
+        guard settings.tenant == request.tenant else { return refuse(.tenantMismatch) }
         guard contactSlots[request.id] == nil else { return refuse(.duplicateContact(request.id)) }
         guard request.requiredSkills.count <= 4 else { return refuse(.tooManySkills(request.id)) }
-        let full = q.settings.maxSize > 0 && q.waitingCount >= q.settings.maxSize
-        let nobody = q.settings.whenNoAgent == .refuse && q.loggedInCount == 0
+        let full = settings.maxSize > 0 && queues[Int(qid)].waitingCount >= settings.maxSize
+        let nobody = settings.whenNoAgent == .refuse && queues[Int(qid)].loggedInCount == 0
         if full || nobody {
             queues[Int(qid)].counters.refused += 1
             markDirty(qid)
@@ -42,7 +42,7 @@ extension Router {
     }
 
     /// Puts a contact in a queue's waiting line (new arrival or overflow), starting its max-wait and tier timers.
-    func enterQueue(_ slot: UInt32, _ qid: QueueID) {
+    mutating func enterQueue(_ slot: UInt32, _ qid: QueueID) {
         let settings = queues[Int(qid)].settings
         contacts[Int(slot)].queue = qid
         contacts[Int(slot)].channel = settings.channel
@@ -60,26 +60,29 @@ extension Router {
     }
 
     /// Schedules the next tier widening of a contact if a higher member level exists in its queue.
-    func scheduleTier(_ slot: UInt32) {
-        timers.cancel(contacts[Int(slot)].tierTimer)
-        contacts[Int(slot)].tierTimer = .none
+    mutating func scheduleTier(_ slot: UInt32) {
+        if contacts[Int(slot)].tierTimer != .none {
+            timers.cancel(contacts[Int(slot)].tierTimer)
+            contacts[Int(slot)].tierTimer = .none
+        }
+        let qi = Int(contacts[Int(slot)].queue)
+        let wait = queues[qi].settings.tierWait.nanoseconds
+        guard wait > 0 else { return }
         let c = contacts[Int(slot)]
-        let q = queues[Int(c.queue)]
-        let wait = q.settings.tierWait.nanoseconds
-        guard wait > 0, c.phase == .waiting || c.phase == .offered else { return }
+        guard c.phase == .waiting || c.phase == .offered else { return }
         let t = tier(of: c)
-        guard t < q.maxLevel else { return }
+        guard t < queues[qi].maxLevel else { return }
         contacts[Int(slot)].tierTimer = timers.schedule(at: c.enteredQueue &+ Int64(t) &* wait, kind: .tierWiden, target: slot)
     }
 
-    func widenTier(slot: UInt32) {
+    mutating func widenTier(slot: UInt32) {
         contacts[Int(slot)].tierTimer = .none
         record(.tierWidened, contact: slot)
         scheduleTier(slot)
         routeContact(slot: slot, trigger: .contactRouted)
     }
 
-    func maxWaitReached(slot: UInt32) {
+    mutating func maxWaitReached(slot: UInt32) {
         let c = contacts[Int(slot)]
         guard c.phase == .waiting || c.phase == .offered else { return }
         let from = c.queue
@@ -111,7 +114,7 @@ extension Router {
         for a in freed { routeToAgent(a) }
     }
 
-    func accept(contact id: ContactID, agent a: AgentID) {
+    mutating func accept(contact id: ContactID, agent a: AgentID) {
         guard let slot = contactSlots[id] else { return refuse(.unknownContact(id)) }
         guard contacts[Int(slot)].phase == .offered, let o = findOffer(contactSlot: slot, agent: a) else {
             return refuse(.noOfferPending(contact: id, agent: a))
@@ -136,7 +139,7 @@ extension Router {
         for other in others { routeToAgent(other) }
     }
 
-    func reject(contact id: ContactID, agent a: AgentID) {
+    mutating func reject(contact id: ContactID, agent a: AgentID) {
         guard let slot = contactSlots[id] else { return refuse(.unknownContact(id)) }
         guard contacts[Int(slot)].phase == .offered, let o = findOffer(contactSlot: slot, agent: a) else {
             return refuse(.noOfferPending(contact: id, agent: a))
@@ -146,7 +149,7 @@ extension Router {
         declined(offer: o, delay: queues[Int(contacts[Int(slot)].queue)].settings.rejectDelay)
     }
 
-    func offerTimedOut(offer o: UInt32) {
+    mutating func offerTimedOut(offer o: UInt32) {
         offers[Int(o)].timer = .none
         let a = offers[Int(o)].agent
         let slot = offers[Int(o)].contact
@@ -171,7 +174,7 @@ extension Router {
 
     /// Common path of reject and timeout: drop the offer, apply the delay, re-route the contact
     /// (not to the same agent while another is eligible), then let the agent take other work.
-    func declined(offer o: UInt32, delay: RoutingDuration) {
+    mutating func declined(offer o: UInt32, delay: RoutingDuration) {
         let a = offers[Int(o)].agent
         let slot = offers[Int(o)].contact
         unlinkOffer(o, releaseLoad: true)
@@ -188,7 +191,7 @@ extension Router {
         routeToAgent(a)
     }
 
-    func abandon(contact id: ContactID) {
+    mutating func abandon(contact id: ContactID) {
         guard let slot = contactSlots[id] else { return refuse(.unknownContact(id)) }
         let c = contacts[Int(slot)]
         switch c.phase {
@@ -206,7 +209,7 @@ extension Router {
         for a in freed { routeToAgent(a) }
     }
 
-    func complete(contact id: ContactID) {
+    mutating func complete(contact id: ContactID) {
         guard let slot = contactSlots[id] else { return refuse(.unknownContact(id)) }
         guard contacts[Int(slot)].phase == .connected else { return refuse(.notConnected(id)) }
         let c = contacts[Int(slot)]
@@ -224,7 +227,7 @@ extension Router {
         }
     }
 
-    func endWrapUp(contact id: ContactID) {
+    mutating func endWrapUp(contact id: ContactID) {
         guard let slot = contactSlots[id] else { return refuse(.unknownContact(id)) }
         guard contacts[Int(slot)].phase == .wrapUp else { return refuse(.notInWrapUp(id)) }
         timers.cancel(contacts[Int(slot)].wrapTimer)
@@ -233,7 +236,7 @@ extension Router {
     }
 
     /// Wrap-up is over: the agent's capacity is released and the contact ends as answered.
-    func finishWrapUp(slot: UInt32) {
+    mutating func finishWrapUp(slot: UInt32) {
         let c = contacts[Int(slot)]
         guard c.phase == .wrapUp else { return }
         agents[Int(c.agent)].addLoad(c.channel, -1)
@@ -247,7 +250,7 @@ extension Router {
         routeToAgent(c.agent)
     }
 
-    func freeContact(_ slot: UInt32) {
+    mutating func freeContact(_ slot: UInt32) {
         let c = contacts[Int(slot)]
         timers.cancel(c.maxWaitTimer); timers.cancel(c.tierTimer); timers.cancel(c.preferredTimer); timers.cancel(c.wrapTimer)
         contactSlots.removeValue(forKey: c.id)
@@ -255,7 +258,7 @@ extension Router {
         freeContacts.append(slot)
     }
 
-    func appendHistory(_ d: Decision) {
+    mutating func appendHistory(_ d: Decision) {
         if history.count < historyCapacity { history.append(d) } else { history[historyNext] = d }
         historyNext = (historyNext + 1) % historyCapacity
     }

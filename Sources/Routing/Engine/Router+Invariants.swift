@@ -1,10 +1,9 @@
 /// Brute-force checks of the router's promises (issue 3 §5), written independently of the ready lists and
 /// waiting lines they verify. For tests (`@_spi(Testing)`); O(agents × contacts), never on a hot path.
-extension Router {
+extension RouterCore {
     /// Whether `agent` could be offered `contact` now, ignoring capacity: member of its queue, logged in,
     /// eligible, available, no delay running, tier, skills, preferred agent, and no offer of it already pending.
-    @_spi(Testing)
-    public func isCompatible(agent a: AgentID, contact id: ContactID) -> Bool {
+    func isCompatible(agent a: AgentID, contact id: ContactID) -> Bool {
         guard isKnownAgent(a), let slot = contactSlots[id] else { return false }
         let c = contacts[Int(slot)]
         guard let m = memberSlot(agent: a, queue: c.queue) else { return false }
@@ -18,8 +17,7 @@ extension Router {
     /// no agent over capacity; load equals offers + connected + wrap-up contacts; no contact with two
     /// connected agents; offers only to eligible, logged-in agents; work conservation (no contact waits
     /// while a compatible agent with room exists); waiting lines sorted.
-    @_spi(Testing)
-    public func invariantViolations() -> [String] {
+    func invariantViolations() -> [String] {
         var problems: [String] = []
         var expected = [Int](repeating: 0, count: agents.count * 3)
         for (slot, c) in contacts.enumerated() where c.phase != .free {
@@ -56,8 +54,8 @@ extension Router {
                 let load = Int(a.load(ch))
                 let want = expected[id * 3 + Int(ch.rawValue)]
                 if load != want { problems.append("agent \(id) load \(ch) = \(load), expected \(want)") }
-                if load > Int(a.capacity.maximum[Int(ch.rawValue)]) { problems.append("agent \(id) over capacity on \(ch)") }
-                if ch != .voice { budget += load * Int(a.capacity.cost[Int(ch.rawValue)]) }
+                if load > Int(a.capacity.maximum(ch)) { problems.append("agent \(id) over capacity on \(ch)") }
+                if ch != .voice { budget += load * Int(a.capacity.cost(ch)) }
             }
             if budget > Int(a.capacity.chatBudget) { problems.append("agent \(id) over chat budget") }
             if a.capacity.voiceBlocksChat, a.capacity.chatBlocksVoice, a.load.0 > 0, a.load.1 + a.load.2 > 0 {
@@ -89,8 +87,7 @@ extension Router {
     }
 
     /// The waiting line of a queue, in order.
-    @_spi(Testing)
-    public func waitingContacts(queue: QueueID) -> [ContactID] {
+    func waitingContacts(queue: QueueID) -> [ContactID] {
         guard isKnownQueue(queue) else { return [] }
         var result: [ContactID] = []
         var c = queues[Int(queue)].waitHead
@@ -99,8 +96,7 @@ extension Router {
     }
 
     /// Phase of a contact for tests: nil when the router no longer holds it.
-    @_spi(Testing)
-    public func isWaiting(contact id: ContactID) -> Bool? {
+    func isWaiting(contact id: ContactID) -> Bool? {
         guard let slot = contactSlots[id] else { return nil }
         return contacts[Int(slot)].phase == .waiting
     }

@@ -1,5 +1,5 @@
 /// Offer bookkeeping and the waiting line of each queue.
-extension Router {
+extension RouterCore {
     func findOffer(contactSlot: UInt32, agent a: AgentID) -> UInt32? {
         var o = contacts[Int(contactSlot)].offerHead
         while o != nilIndex {
@@ -10,7 +10,7 @@ extension Router {
     }
 
     /// Removes an offer from its contact's list and frees it; `releaseLoad` gives the agent its capacity back.
-    func unlinkOffer(_ o: UInt32, releaseLoad: Bool) {
+    mutating func unlinkOffer(_ o: UInt32, releaseLoad: Bool) {
         let offer = offers[Int(o)]
         let slot = Int(offer.contact)
         if contacts[slot].offerHead == o {
@@ -29,7 +29,7 @@ extension Router {
 
     /// Withdraws every pending offer of a contact; returns the agents whose capacity came back
     /// (the caller lets them take other work once the contact's own state is settled).
-    func withdrawAllOffers(contactSlot slot: UInt32, reason: WithdrawReason) -> [AgentID] {
+    mutating func withdrawAllOffers(contactSlot slot: UInt32, reason: WithdrawReason) -> [AgentID] {
         var freed: [AgentID] = []
         while contacts[Int(slot)].offerHead != nilIndex {
             let o = contacts[Int(slot)].offerHead
@@ -45,7 +45,7 @@ extension Router {
 
     /// Withdraws an agent's pending offers (all, or those of one queue); the contacts go back to waiting.
     /// Returns the contact slots to re-route once the agent's state is settled.
-    func withdrawOffers(agent a: AgentID, queue: QueueID?, reason: WithdrawReason) -> [UInt32] {
+    mutating func withdrawOffers(agent a: AgentID, queue: QueueID?, reason: WithdrawReason) -> [UInt32] {
         var back: [UInt32] = []
         for o in offers.indices where offers[o].live && offers[o].agent == a {
             if let q = queue, offers[o].queue != q { continue }
@@ -65,7 +65,7 @@ extension Router {
 
     /// Inserts into the queue's line by (priority desc, arrival asc, id asc), walking from the tail
     /// (new arrivals usually belong there, so this is O(1) in the common case).
-    func insertWaiting(_ slot: UInt32) {
+    mutating func insertWaiting(_ slot: UInt32) {
         let qi = Int(contacts[Int(slot)].queue)
         let c = contacts[Int(slot)]
         var after = queues[qi].waitTail
@@ -78,7 +78,7 @@ extension Router {
         queues[qi].waitingCount += 1
     }
 
-    func removeWaiting(_ slot: UInt32) {
+    mutating func removeWaiting(_ slot: UInt32) {
         let c = contacts[Int(slot)]
         let qi = Int(c.queue)
         if c.waitPrev == nilIndex { queues[qi].waitHead = c.waitNext } else { contacts[Int(c.waitPrev)].waitNext = c.waitNext }

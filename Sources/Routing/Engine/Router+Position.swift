@@ -18,10 +18,10 @@ public struct ContactPosition: Sendable, Hashable {
     public var estimatedWait: RoutingDuration
 }
 
-extension Router {
+extension RouterCore {
     /// Position of a waiting contact, or nil when it is not waiting (offered, connected, wrap-up, unknown).
     /// O(place): walks the line from its head.
-    public func position(contact id: ContactID) -> ContactPosition? {
+    func position(contact id: ContactID) -> ContactPosition? {
         guard let slot = contactSlots[id], contacts[Int(slot)].phase == .waiting else { return nil }
         let c = contacts[Int(slot)]
         let q = queues[Int(c.queue)]

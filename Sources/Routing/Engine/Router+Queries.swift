@@ -46,9 +46,9 @@ public struct AgentState: Sendable, Hashable {
     public var blockedUntil: RoutingInstant?
 }
 
-extension Router {
+extension RouterCore {
     /// Statistics of a queue, or nil if unknown.
-    public func stats(queue id: QueueID) -> QueueStats? {
+    func stats(queue id: QueueID) -> QueueStats? {
         guard isKnownQueue(id) else { return nil }
         let q = queues[Int(id)]
         var longest: Int64 = 0
@@ -68,7 +68,7 @@ extension Router {
     }
 
     /// State of an agent, or nil if unknown.
-    public func state(agent id: AgentID) -> AgentState? {
+    func state(agent id: AgentID) -> AgentState? {
         guard isKnownAgent(id) else { return nil }
         let a = agents[Int(id)]
         let queuesIn = a.members.filter { members[Int($0)].loggedIn }.map { members[Int($0)].queue }.sorted()
@@ -80,7 +80,7 @@ extension Router {
     }
 
     /// Decision history of one contact, oldest first, as far back as the history ring reaches.
-    public func explain(contact id: ContactID) -> [Decision] {
+    func explain(contact id: ContactID) -> [Decision] {
         let n = history.count
         let start = n < historyCapacity ? 0 : historyNext
         var result: [Decision] = []

@@ -1,6 +1,6 @@
 /// Ready lists: per queue, the members who could take one more contact of the queue's channel right now,
 /// least recently active first. Kept up to date on every agent change so selection never scans all members.
-extension Router {
+extension RouterCore {
     /// Whether member `m` can be offered a contact of its queue now (contact-independent part).
     func computeReady(_ m: MemberRecord) -> Bool {
         guard m.live, m.loggedIn else { return false }
@@ -13,52 +13,64 @@ extension Router {
 
     /// Recomputes the agent's readiness in each of its queues. Any change (or `touch`) marks the agent as
     /// active now and moves it to the tail of its ready lists, so every list stays ordered by last activity.
-    func refreshReadiness(agent id: AgentID, touch: Bool) {
+    /// Hot path (twice per contact): the agent's part of `computeReady` is read once, and the list links are
+    /// edited through buffer pointers (one uniqueness check for the whole pass, not one per link).
+    mutating func refreshReadiness(agent id: AgentID, touch: Bool) {
+        let ai = Int(id)
+        let available = agents[ai].configured && agents[ai].eligible && !agents[ai].paused && agents[ai].blockedUntil <= now
+        let room = (agents[ai].hasRoom(.voice), agents[ai].hasRoom(.webchat), agents[ai].hasRoom(.whatsapp))
         var changed = touch
-        let slots = agents[Int(id)].members
-        for slot in slots {
-            let m = members[Int(slot)]
-            let ready = computeReady(m)
-            if ready != m.ready {
-                changed = true
-                if ready { listAppend(slot) } else { listRemove(slot) }
+        // Disjoint stored properties: the agent's slot list is read while member and queue links are edited.
+        agents[ai].members.withUnsafeBufferPointer { slots in
+        members.withUnsafeMutableBufferPointer { mb in
+            queues.withUnsafeMutableBufferPointer { qb in
+                for slot in slots {
+                    let s = Int(slot), qi = Int(mb[s].queue)
+                    var ready = available && mb[s].live && mb[s].loggedIn && qb[qi].configured
+                    if ready {
+                        switch qb[qi].settings.channel { case .voice: ready = room.0; case .webchat: ready = room.1; case .whatsapp: ready = room.2 }
+                    }
+                    if ready != mb[s].ready {
+                        changed = true
+                        if ready { Self.listAppend(slot, mb, qb) } else { Self.listRemove(slot, mb, qb) }
+                    }
+                }
+                guard changed else { return }
+                for slot in slots where mb[Int(slot)].ready && qb[Int(mb[Int(slot)].queue)].readyTail != slot {
+                    Self.listRemove(slot, mb, qb)
+                    Self.listAppend(slot, mb, qb)
+                }
             }
         }
-        guard changed else { return }
-        agents[Int(id)].lastActivity = now
-        for slot in slots where members[Int(slot)].ready {
-            if queues[Int(members[Int(slot)].queue)].readyTail != slot {
-                listRemove(slot)
-                listAppend(slot)
-            }
         }
+        if changed { agents[ai].lastActivity = now }
     }
 
-    func listAppend(_ slot: UInt32) {
-        let qi = Int(members[Int(slot)].queue)
-        let tail = queues[qi].readyTail
-        members[Int(slot)].prev = tail
-        members[Int(slot)].next = nilIndex
-        members[Int(slot)].ready = true
-        if tail == nilIndex { queues[qi].readyHead = slot } else { members[Int(tail)].next = slot }
-        queues[qi].readyTail = slot
-        queues[qi].readyCount += 1
+    static func listAppend(_ slot: UInt32, _ mb: UnsafeMutableBufferPointer<MemberRecord>, _ qb: UnsafeMutableBufferPointer<QueueRecord>) {
+        let qi = Int(mb[Int(slot)].queue)
+        let tail = qb[qi].readyTail
+        mb[Int(slot)].prev = tail
+        mb[Int(slot)].next = nilIndex
+        mb[Int(slot)].ready = true
+        if tail == nilIndex { qb[qi].readyHead = slot } else { mb[Int(tail)].next = slot }
+        qb[qi].readyTail = slot
+        qb[qi].readyCount += 1
     }
 
-    func listRemove(_ slot: UInt32) {
-        let m = members[Int(slot)]
+    static func listRemove(_ slot: UInt32, _ mb: UnsafeMutableBufferPointer<MemberRecord>, _ qb: UnsafeMutableBufferPointer<QueueRecord>) {
+        let m = mb[Int(slot)]
         guard m.ready else { return }
         let qi = Int(m.queue)
-        if m.prev == nilIndex { queues[qi].readyHead = m.next } else { members[Int(m.prev)].next = m.next }
-        if m.next == nilIndex { queues[qi].readyTail = m.prev } else { members[Int(m.next)].prev = m.prev }
-        members[Int(slot)].prev = nilIndex
-        members[Int(slot)].next = nilIndex
-        members[Int(slot)].ready = false
-        queues[qi].readyCount -= 1
+        if m.prev == nilIndex { qb[qi].readyHead = m.next } else { mb[Int(m.prev)].next = m.next }
+        if m.next == nilIndex { qb[qi].readyTail = m.prev } else { mb[Int(m.next)].prev = m.prev }
+        mb[Int(slot)].prev = nilIndex
+        mb[Int(slot)].next = nilIndex
+        mb[Int(slot)].ready = false
+        qb[qi].readyCount -= 1
     }
 
     /// Sets a reject / no-answer delay on the agent and schedules its end.
-    func block(agent id: AgentID, for duration: RoutingDuration) {
+    mutating func block(agent id: AgentID, for duration: RoutingDuration) {
         guard duration.nanoseconds > 0 else { return }
         let until = now &+ duration.nanoseconds
         guard until > agents[Int(id)].blockedUntil else { return }

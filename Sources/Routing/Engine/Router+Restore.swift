@@ -1,10 +1,10 @@
 /// Putting back connected contacts after a server restart (issue 6 needs it: WebChat / WhatsApp
 /// conversations survive a restart of the router, which keeps no state of its own on disk).
-extension Router {
+extension RouterCore {
     /// Restores `request` as a contact connected to `a` since `connectedAt` (clamped to `now`).
     /// Refused, changing nothing, for an unknown queue or agent, a tenant mismatch, a duplicate id,
     /// more than 4 skills, or when the agent's connected and wrap-up contacts leave no room on the channel.
-    func restore(_ request: ContactRequest, agent a: AgentID, connectedAt: RoutingInstant) {
+    mutating func restore(_ request: ContactRequest, agent a: AgentID, connectedAt: RoutingInstant) {
         let qid = request.queue
         guard isKnownQueue(qid) else { return refuse(.unknownQueue(qid)) }
         guard isKnownAgent(a) else { return refuse(.unknownAgent(a)) }

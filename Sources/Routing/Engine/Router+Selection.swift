@@ -1,6 +1,6 @@
 /// Deciding who gets what (issue 3 §2): strategies over the ready list when a contact becomes routable,
 /// and the global order across queues when an agent frees up.
-extension Router {
+extension RouterCore {
     /// The highest member level a contact may be offered to now (tiers widen every `tierWait`).
     func tier(of c: ContactRecord) -> UInt8 {
         let wait = queues[Int(c.queue)].settings.tierWait.nanoseconds
@@ -26,20 +26,20 @@ extension Router {
     }
 
     /// Routes a waiting contact with its queue's strategy; leaves it waiting when no ready member fits.
-    func routeContact(slot: UInt32, trigger: OfferReason.Trigger, allowDecliner: Bool = true) {
+    mutating func routeContact(slot: UInt32, trigger: OfferReason.Trigger, allowDecliner: Bool = true) {
         let c = contacts[Int(slot)]
         guard c.phase == .waiting else { return }
-        let q = queues[Int(c.queue)]
-        let strategy = q.settings.strategy
+        let qi = Int(c.queue)
+        let strategy = queues[qi].settings.strategy
         if strategy == .ringAll {
             var picked: [UInt32] = []
-            var m = q.readyHead
+            var m = queues[qi].readyHead
             while m != nilIndex {
                 let r = members[Int(m)]
                 if r.agent != c.declinedBy, compatible(agent: r.agent, level: r.level, contact: c) { picked.append(m) }
                 m = r.next
             }
-            if picked.isEmpty, allowDecliner, let d = decliner(of: c, in: q) { picked.append(d) }
+            if picked.isEmpty, allowDecliner, let d = decliner(of: c) { picked.append(d) }
             for m in picked {
                 offer(contact: slot, member: m, trigger: trigger, score: now &- agents[Int(members[Int(m)].agent)].lastActivity,
                       fallback: members[Int(m)].agent == c.declinedBy)
@@ -50,7 +50,7 @@ extension Router {
         var bestScore: Int64 = 0
         switch strategy {
         case .longestIdle, .ringAll:
-            var m = q.readyHead
+            var m = queues[qi].readyHead
             while m != nilIndex {
                 let r = members[Int(m)]
                 if r.agent != c.declinedBy, compatible(agent: r.agent, level: r.level, contact: c) {
@@ -59,7 +59,7 @@ extension Router {
                 m = r.next
             }
         case .fewestContacts, .leastTalkTime:
-            var m = q.readyHead
+            var m = queues[qi].readyHead
             while m != nilIndex {
                 let r = members[Int(m)]
                 if r.agent != c.declinedBy, compatible(agent: r.agent, level: r.level, contact: c) {
@@ -70,11 +70,11 @@ extension Router {
                 m = r.next
             }
         case .topDown, .roundRobin:
-            let count = q.members.count
-            let start = strategy == .topDown ? 0 : (count == 0 ? 0 : q.roundRobinCursor % count)
+            let count = queues[qi].members.count
+            let start = strategy == .topDown ? 0 : (count == 0 ? 0 : queues[qi].roundRobinCursor % count)
             for step in 0..<count {
                 let index = (start + step) % count
-                let m = q.members[index]
+                let m = queues[qi].members[index]
                 let r = members[Int(m)]
                 if r.ready, r.agent != c.declinedBy, compatible(agent: r.agent, level: r.level, contact: c) {
                     best = m; bestScore = Int64(r.position)
@@ -84,7 +84,7 @@ extension Router {
             }
         case .random:
             var n: UInt64 = 0
-            var m = q.readyHead
+            var m = queues[qi].readyHead
             while m != nilIndex {
                 let r = members[Int(m)]
                 if r.agent != c.declinedBy, compatible(agent: r.agent, level: r.level, contact: c) { n += 1 }
@@ -93,7 +93,7 @@ extension Router {
             if n > 0 {
                 let draw = nextRandom() % n
                 var k: UInt64 = 0
-                m = q.readyHead
+                m = queues[qi].readyHead
                 while m != nilIndex {
                     let r = members[Int(m)]
                     if r.agent != c.declinedBy, compatible(agent: r.agent, level: r.level, contact: c) {
@@ -105,20 +105,20 @@ extension Router {
             }
         }
         var fallback = false
-        if best == nilIndex, allowDecliner, let d = decliner(of: c, in: q) { best = d; fallback = true }
+        if best == nilIndex, allowDecliner, let d = decliner(of: c) { best = d; fallback = true }
         guard best != nilIndex else { return }
         offer(contact: slot, member: best, trigger: trigger, score: bestScore, fallback: fallback)
     }
 
     /// Routes contacts that went back to waiting together, best first (queue priority, priority, arrival),
     /// so that no agent is given a contact while a better one it could take is still to be routed.
-    func routeInOrder(_ slots: [UInt32]) {
-        let sorted = slots.sorted { x, y in isBefore(x, queues[Int(contacts[Int(x)].queue)], than: y) }
+    mutating func routeInOrder(_ slots: [UInt32]) {
+        let sorted = slots.sorted { x, y in isBefore(x, priority: queues[Int(contacts[Int(x)].queue)].settings.priority, than: y) }
         for c in sorted { routeContact(slot: c, trigger: .contactRouted) }
     }
 
     /// The member slot of the agent who declined `c`, if that agent is ready and otherwise compatible.
-    func decliner(of c: ContactRecord, in q: QueueRecord) -> UInt32? {
+    func decliner(of c: ContactRecord) -> UInt32? {
         guard c.declinedBy != nilIndex, let slot = memberSlot(agent: c.declinedBy, queue: c.queue) else { return nil }
         let r = members[Int(slot)]
         guard r.ready, compatible(agent: r.agent, level: r.level, contact: c) else { return nil }
@@ -127,26 +127,28 @@ extension Router {
 
     /// An agent has room again: give them the best waiting contact across all their queues, by queue priority,
     /// contact priority, then longest waiting (original arrival), repeatedly while room remains.
-    func routeToAgent(_ a: AgentID) {
+    mutating func routeToAgent(_ a: AgentID) {
         while true {
             var bestContact = nilIndex
             var bestMember = nilIndex
-            let slots = agents[Int(a)].members
+            // Read-only scan: the agent's slot list is borrowed, not copied (no retain per call).
+            agents[Int(a)].members.withUnsafeBufferPointer { slots in
             for m in slots {
                 let r = members[Int(m)]
                 guard r.ready else { continue }
-                let q = queues[Int(r.queue)]
-                var c = q.waitHead
+                let qi = Int(r.queue)
+                var c = queues[qi].waitHead
                 while c != nilIndex {
                     let rec = contacts[Int(c)]
                     if compatible(agent: a, level: r.level, contact: rec) {
-                        if bestContact == nilIndex || isBefore(c, q, than: bestContact) {
+                        if bestContact == nilIndex || isBefore(c, priority: queues[qi].settings.priority, than: bestContact) {
                             bestContact = c; bestMember = m
                         }
                         break
                     }
                     c = rec.waitNext
                 }
+            }
             }
             guard bestContact != nilIndex else { return }
             let waited = now &- contacts[Int(bestContact)].arrival
@@ -156,10 +158,10 @@ extension Router {
     }
 
     /// Global order: queue priority, contact priority, original arrival, contact id.
-    func isBefore(_ x: UInt32, _ qx: QueueRecord, than y: UInt32) -> Bool {
+    func isBefore(_ x: UInt32, priority px: Int32, than y: UInt32) -> Bool {
         let cx = contacts[Int(x)], cy = contacts[Int(y)]
         let py = queues[Int(cy.queue)].settings.priority
-        if qx.settings.priority != py { return qx.settings.priority > py }
+        if px != py { return px > py }
         return waitsBefore(cx, cy)
     }
 
@@ -171,7 +173,7 @@ extension Router {
     }
 
     /// Makes an offer: reserves the agent's capacity, starts the offer timer, emits `offer`.
-    func offer(contact slot: UInt32, member m: UInt32, trigger: OfferReason.Trigger, score: Int64, fallback: Bool) {
+    mutating func offer(contact slot: UInt32, member m: UInt32, trigger: OfferReason.Trigger, score: Int64, fallback: Bool) {
         let r = members[Int(m)]
         let qi = Int(r.queue)
         let settings = queues[qi].settings
@@ -199,7 +201,7 @@ extension Router {
                                  skillsMatched: c.skillCount, score: score, fallbackToDecliner: fallback)
         emit(.offer(Offer(contact: c.id, agent: r.agent, queue: r.queue, channel: settings.channel, deadline: deadline, reason: reason)))
         record(.offered, contact: slot, agent: r.agent, reason: reason)
-        offerObserver?(c.id, r.agent, r.queue)
+        offerObserver?(c.id, r.agent, r.queue, self)
         markDirty(r.queue)
         refreshReadiness(agent: r.agent, touch: true)
     }

@@ -4,30 +4,12 @@
 /// Timers (offer timeout, wrap-up end, tier widening, max wait, delays) fire inside `handle` when `now`
 /// passes their deadline, each at its own deadline, in deadline order. The same configuration and the same
 /// timed event sequence always give the same outputs. Not thread-safe: one shard thread owns it.
+///
+/// The state lives in a `RouterCore` value; each call here is one access to it (see `RouterCore`).
 public final class Router {
-    var agents: [AgentRecord] = []
-    var queues: [QueueRecord] = []
-    var members: [MemberRecord] = []
-    var freeMembers: [UInt32] = []
-    var contacts: [ContactRecord] = []
-    var freeContacts: [UInt32] = []
-    var contactSlots: [ContactID: UInt32] = [:]
-    var offers: [OfferRecord] = []
-    var freeOffers: [UInt32] = []
-    var timers = TimerQueue()
-    var outputs: [RoutingOutput] = []
-    var outputCursor = 0
-    var dirtyQueues: [QueueID] = []
-    var history: [Decision] = []
-    var historyNext = 0
-    let historyCapacity: Int
-    var randomState: UInt64
-    /// The instant of the event or timer being processed.
-    var now: Int64 = .min
-    /// Called at the instant of every offer (tests check the ordering rule there).
-    @_spi(Testing) public var offerObserver: ((ContactID, AgentID, QueueID) -> Void)?
-    /// Emit `statsChanged` outputs (the server may not need them on every event).
-    public var emitsStatsChanges: Bool
+    var core: RouterCore
+    /// The second output buffer of `drainOutputs` (swapped with the core's, so draining never allocates).
+    private var spareOutputs: [RoutingOutput] = []
 
     /// A router with an empty configuration.
     /// - Parameters:
@@ -35,141 +17,95 @@ public final class Router {
     ///   - historyCapacity: number of decisions `explain` can look back on (ring buffer, preallocated).
     ///   - emitsStatsChanges: whether `statsChanged` outputs are produced.
     public init(randomSeed: UInt64 = 0x9E37_79B9_7F4A_7C15, historyCapacity: Int = 1 << 14, emitsStatsChanges: Bool = true) {
-        self.randomState = randomSeed == 0 ? 1 : randomSeed
-        self.historyCapacity = max(1, historyCapacity)
-        self.emitsStatsChanges = emitsStatsChanges
-        history.reserveCapacity(self.historyCapacity)
-        outputs.reserveCapacity(64)
+        core = RouterCore(randomSeed: randomSeed, historyCapacity: historyCapacity, emitsStatsChanges: emitsStatsChanges)
+        spareOutputs.reserveCapacity(64)
+    }
+
+    /// Emit `statsChanged` outputs (the server may not need them on every event).
+    public var emitsStatsChanges: Bool {
+        get { core.emitsStatsChanges }
+        set { core.emitsStatsChanges = newValue }
+    }
+
+    /// Called at the instant of every offer with a read-only view of the state at that instant
+    /// (tests check the ordering rule there). The view must not be kept.
+    @_spi(Testing) public var offerObserver: ((ContactID, AgentID, QueueID, RouterView) -> Void)? {
+        get { nil }
+        set {
+            guard let observer = newValue else { core.offerObserver = nil; return }
+            core.offerObserver = { c, a, q, state in observer(c, a, q, RouterView(core: state)) }
+        }
     }
 
     /// Reserves table space up front so that steady-state routing does not allocate.
     public func reserve(agents agentCount: Int, queues queueCount: Int, contacts contactCount: Int) {
-        agents.reserveCapacity(agentCount); queues.reserveCapacity(queueCount)
-        contacts.reserveCapacity(contactCount); contactSlots.reserveCapacity(contactCount)
-        offers.reserveCapacity(contactCount); timers.nodes.reserveCapacity(contactCount * 2)
-        timers.heap.reserveCapacity(contactCount * 2)
+        core.reserve(agents: agentCount, queues: queueCount, contacts: contactCount)
     }
 
     /// Processes one input at `now` (issue 3 §"API shape"); afterwards drain `pollOutput()`.
     /// `now` earlier than a previous call is treated as the previous instant (time never goes back).
-
-    public func handle(_ event: RoutingEvent, now instant: RoutingInstant) {
-        advance(to: instant.nanoseconds)
-        switch event {
-        case .configureQueue(let id, let settings): configureQueue(id, settings)
-        case .configureAgent(let id, let profile): configureAgent(id, profile)
-        case .setMembership(let m): setMembership(m)
-        case .removeMembership(let a, let q): removeMembership(agent: a, queue: q)
-        case .logIn(let a, let q): logIn(agent: a, queue: q)
-        case .logOut(let a, let q): logOut(agent: a, queue: q, reason: .agentLoggedOut)
-        case .logOutAll(let a): logOutAll(agent: a)
-        case .setAvailable(let a): setAvailable(agent: a)
-        case .pause(let a, let reason): pause(agent: a, reason: reason, automatic: false)
-        case .setEligible(let a, let e): setEligible(agent: a, eligible: e)
-        case .arrive(let request): arrive(request)
-        case .restore(let request, let a, let at): restore(request, agent: a, connectedAt: at)
-        case .accept(let c, let a): accept(contact: c, agent: a)
-        case .reject(let c, let a): reject(contact: c, agent: a)
-        case .abandon(let c): abandon(contact: c)
-        case .complete(let c): complete(contact: c)
-        case .endWrapUp(let c): endWrapUp(contact: c)
-        case .tick: break
-        }
-        flushStats()
-    }
-
-    /// Fires every timer due at or before `instant`, each at its own deadline.
-
-    func advance(to instant: Int64) {
-        let target = max(instant, now)
-        while let due = timers.popDue(now: target) {
-            now = max(now, due.deadline)
-            fire(due.kind, target: due.target)
-        }
-        now = target
+    @inline(__always)
+    public func handle(_ event: consuming RoutingEvent, now instant: RoutingInstant) {
+        core.handle(event, now: instant)
     }
 
     /// Next output, or nil when drained (STYLE.md "drain outputs").
+    @inline(__always)
+    public func pollOutput() -> RoutingOutput? { core.pollOutput() }
 
-    public func pollOutput() -> RoutingOutput? {
-        guard outputCursor < outputs.count else {
-            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true); outputCursor = 0 }
-            return nil
+    /// Hands every pending output to `body`, in order, then forgets them: the same as polling until nil,
+    /// without copying each output out one call at a time. `body` must not call back into this router.
+    public func drainOutputs(_ body: (RoutingOutput) -> Void) {
+        guard core.outputCursor < core.outputs.count else {
+            if !core.outputs.isEmpty { core.outputs.removeAll(keepingCapacity: true); core.outputCursor = 0 }
+            return
         }
-        let output = outputs[outputCursor]
-        outputCursor += 1
-        return output
+        var batch: [RoutingOutput] = []
+        swap(&batch, &spareOutputs)
+        swap(&batch, &core.outputs)
+        let start = core.outputCursor
+        core.outputCursor = 0
+        batch.withUnsafeBufferPointer { b in
+            for i in start..<b.count { body(b[i]) }
+        }
+        batch.removeAll(keepingCapacity: true)
+        spareOutputs = batch
     }
 
     /// Earliest pending timer deadline: call `handle(.tick, now:)` at or after it.
-    public var nextDeadline: RoutingInstant? {
-        timers.nextDeadline.map { RoutingInstant(nanoseconds: $0) }
-    }
+    public var nextDeadline: RoutingInstant? { core.nextDeadline }
 
+    /// Statistics of a queue, or nil if unknown.
+    public func stats(queue id: QueueID) -> QueueStats? { core.stats(queue: id) }
 
-    func emit(_ output: RoutingOutput) { outputs.append(output) }
+    /// State of an agent, or nil if unknown.
+    public func state(agent id: AgentID) -> AgentState? { core.state(agent: id) }
 
+    /// Decision history of one contact, oldest first, as far back as the history ring reaches.
+    public func explain(contact id: ContactID) -> [Decision] { core.explain(contact: id) }
 
-    func refuse(_ error: RoutingError) { outputs.append(.refused(error)) }
+    /// Position of a waiting contact in its line, or nil when it is not waiting (offered, connected, wrap-up,
+    /// unknown). For the chat channels' "you are n-th in line" (issue 6).
+    public func position(contact id: ContactID) -> ContactPosition? { core.position(contact: id) }
 
+    /// Whether `agent` could be offered `contact` now, ignoring capacity (see `RouterCore.isCompatible`).
+    @_spi(Testing) public func isCompatible(agent a: AgentID, contact id: ContactID) -> Bool { core.isCompatible(agent: a, contact: id) }
 
-    func markDirty(_ q: QueueID) {
-        guard emitsStatsChanges, !queues[Int(q)].statsDirty else { return }
-        queues[Int(q)].statsDirty = true
-        dirtyQueues.append(q)
-    }
+    /// Every violated invariant, as text (empty when all hold).
+    @_spi(Testing) public func invariantViolations() -> [String] { core.invariantViolations() }
 
+    /// The waiting line of a queue, in order.
+    @_spi(Testing) public func waitingContacts(queue: QueueID) -> [ContactID] { core.waitingContacts(queue: queue) }
 
-    func flushStats() {
-        guard !dirtyQueues.isEmpty else { return }
-        for q in dirtyQueues {
-            queues[Int(q)].statsDirty = false
-            outputs.append(.statsChanged(queue: q))
-        }
-        dirtyQueues.removeAll(keepingCapacity: true)
-    }
+    /// Whether a contact waits; nil when the router no longer holds it.
+    @_spi(Testing) public func isWaiting(contact id: ContactID) -> Bool? { core.isWaiting(contact: id) }
+}
 
-
-    func record(_ kind: Decision.Kind, contact slot: UInt32, agent: AgentID? = nil, reason: OfferReason? = nil) {
-        let c = contacts[Int(slot)]
-        let d = Decision(contact: c.id, at: RoutingInstant(nanoseconds: now), kind: kind, queue: c.queue, agent: agent, reason: reason)
-        if history.count < historyCapacity {
-            history.append(d)
-        } else {
-            history[historyNext] = d
-        }
-        historyNext = (historyNext + 1) % historyCapacity
-    }
-
-    /// splitmix64: the deterministic generator of the `random` strategy.
-
-    func nextRandom() -> UInt64 {
-        randomState &+= 0x9E37_79B9_7F4A_7C15
-        var z = randomState
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-
-    func fire(_ kind: TimerKind, target: UInt32) {
-        switch kind {
-        case .offerTimeout: offerTimedOut(offer: target)
-        case .wrapUpEnd:
-            contacts[Int(target)].wrapTimer = .none
-            finishWrapUp(slot: target)
-        case .tierWiden: widenTier(slot: target)
-        case .maxWait:
-            contacts[Int(target)].maxWaitTimer = .none
-            maxWaitReached(slot: target)
-        case .preferredExpiry:
-            contacts[Int(target)].preferredTimer = .none
-            contacts[Int(target)].preferredAgent = nilIndex
-            if contacts[Int(target)].phase == .waiting { routeContact(slot: target, trigger: .contactRouted) }
-        case .agentDelayEnd:
-            agents[Int(target)].blockTimer = .none
-            refreshReadiness(agent: target, touch: true)
-            routeToAgent(target)
-        }
-    }
+/// A read-only view of a router's state during an `offerObserver` call (tests).
+@_spi(Testing) public struct RouterView {
+    let core: RouterCore
+    /// The waiting line of a queue, in order.
+    public func waitingContacts(queue: QueueID) -> [ContactID] { core.waitingContacts(queue: queue) }
+    /// Whether `agent` could be offered `contact` at this instant, ignoring capacity.
+    public func isCompatible(agent a: AgentID, contact id: ContactID) -> Bool { core.isCompatible(agent: a, contact: id) }
 }

@@ -100,34 +100,52 @@ struct TimerQueue {
 
 
     mutating func siftUp(_ start: Int) {
-        var i = start
-        while i > 0 {
-            let parent = (i - 1) >> 1
-            guard isEarlier(heap[i], heap[parent]) else { break }
-            swapAt(i, parent)
-            i = parent
+        // One uniqueness check per sift instead of per step: the hole moves up, parents move down into it.
+        heap.withUnsafeMutableBufferPointer { h in
+            nodes.withUnsafeMutableBufferPointer { n in
+                var i = start
+                let moving = h[i]
+                let d = n[Int(moving)].deadline, s = n[Int(moving)].sequence
+                while i > 0 {
+                    let parent = (i - 1) >> 1
+                    let p = h[parent]
+                    let pd = n[Int(p)].deadline
+                    guard d < pd || (d == pd && s < n[Int(p)].sequence) else { break }
+                    h[i] = p
+                    n[Int(p)].heapIndex = Int32(i)
+                    i = parent
+                }
+                h[i] = moving
+                n[Int(moving)].heapIndex = Int32(i)
+            }
         }
     }
 
 
     mutating func siftDown(_ start: Int) {
-        var i = start
-        let n = heap.count
-        while true {
-            let l = 2 * i + 1
-            if l >= n { break }
-            var best = l
-            if l + 1 < n, isEarlier(heap[l + 1], heap[l]) { best = l + 1 }
-            guard isEarlier(heap[best], heap[i]) else { break }
-            swapAt(i, best)
-            i = best
+        heap.withUnsafeMutableBufferPointer { h in
+            nodes.withUnsafeMutableBufferPointer { n in
+                var i = start
+                let count = h.count
+                let moving = h[i]
+                let d = n[Int(moving)].deadline, s = n[Int(moving)].sequence
+                while true {
+                    let l = 2 * i + 1
+                    if l >= count { break }
+                    var best = l
+                    if l + 1 < count {
+                        let a = n[Int(h[l + 1])], b = n[Int(h[l])]
+                        if a.deadline < b.deadline || (a.deadline == b.deadline && a.sequence < b.sequence) { best = l + 1 }
+                    }
+                    let c = n[Int(h[best])]
+                    guard c.deadline < d || (c.deadline == d && c.sequence < s) else { break }
+                    h[i] = h[best]
+                    n[Int(h[i])].heapIndex = Int32(i)
+                    i = best
+                }
+                h[i] = moving
+                n[Int(moving)].heapIndex = Int32(i)
+            }
         }
-    }
-
-
-    mutating func swapAt(_ i: Int, _ j: Int) {
-        heap.swapAt(i, j)
-        nodes[Int(heap[i])].heapIndex = Int32(i)
-        nodes[Int(heap[j])].heapIndex = Int32(j)
     }
 }

@@ -1,0 +1,172 @@
+/// The state and the logic of `Router`, as a value: every engine method is `mutating` on it, so the hot
+/// path reaches its arrays through `inout self` (statically checked exclusivity) instead of a class's stored
+/// properties (a dynamic exclusivity check on every access). `Router` holds one and forwards to it.
+struct RouterCore {
+    var agents: [AgentRecord] = []
+    var queues: [QueueRecord] = []
+    var members: [MemberRecord] = []
+    var freeMembers: [UInt32] = []
+    var contacts: [ContactRecord] = []
+    var freeContacts: [UInt32] = []
+    var contactSlots = ContactIndex()
+    var offers: [OfferRecord] = []
+    var freeOffers: [UInt32] = []
+    var timers = TimerQueue()
+    var outputs: [RoutingOutput] = []
+    var outputCursor = 0
+    var dirtyQueues: [QueueID] = []
+    var history: [Decision] = []
+    var historyNext = 0
+    let historyCapacity: Int
+    var randomState: UInt64
+    /// The instant of the event or timer being processed.
+    var now: Int64 = .min
+    /// Called at the instant of every offer with the state at that instant (tests check the ordering rule there).
+    var offerObserver: ((ContactID, AgentID, QueueID, RouterCore) -> Void)?
+    /// Emit `statsChanged` outputs.
+    var emitsStatsChanges: Bool
+
+    /// A router with an empty configuration.
+    /// - Parameters:
+    ///   - randomSeed: seed of the `random` strategy's generator (determinism).
+    ///   - historyCapacity: number of decisions `explain` can look back on (ring buffer, preallocated).
+    ///   - emitsStatsChanges: whether `statsChanged` outputs are produced.
+    init(randomSeed: UInt64, historyCapacity: Int, emitsStatsChanges: Bool) {
+        self.randomState = randomSeed == 0 ? 1 : randomSeed
+        self.historyCapacity = max(1, historyCapacity)
+        self.emitsStatsChanges = emitsStatsChanges
+        history.reserveCapacity(self.historyCapacity)
+        outputs.reserveCapacity(64)
+    }
+
+    /// Reserves table space up front so that steady-state routing does not allocate.
+    mutating func reserve(agents agentCount: Int, queues queueCount: Int, contacts contactCount: Int) {
+        agents.reserveCapacity(agentCount); queues.reserveCapacity(queueCount)
+        contacts.reserveCapacity(contactCount); contactSlots.reserveCapacity(contactCount)
+        offers.reserveCapacity(contactCount); timers.nodes.reserveCapacity(contactCount * 2)
+        timers.heap.reserveCapacity(contactCount * 2)
+    }
+
+    /// Processes one input at `now` (issue 3 §"API shape"); afterwards drain `pollOutput()`.
+    /// `now` earlier than a previous call is treated as the previous instant (time never goes back).
+
+    mutating func handle(_ event: consuming RoutingEvent, now instant: RoutingInstant) {
+        advance(to: instant.nanoseconds)
+        switch consume event {
+        case .configureQueue(let id, let settings): configureQueue(id, settings)
+        case .configureAgent(let id, let profile): configureAgent(id, profile)
+        case .setMembership(let m): setMembership(m)
+        case .removeMembership(let a, let q): removeMembership(agent: a, queue: q)
+        case .logIn(let a, let q): logIn(agent: a, queue: q)
+        case .logOut(let a, let q): logOut(agent: a, queue: q, reason: .agentLoggedOut)
+        case .logOutAll(let a): logOutAll(agent: a)
+        case .setAvailable(let a): setAvailable(agent: a)
+        case .pause(let a, let reason): pause(agent: a, reason: reason, automatic: false)
+        case .setEligible(let a, let e): setEligible(agent: a, eligible: e)
+        case .arrive(let request): arrive(request)
+        case .restore(let request, let a, let at): restore(request, agent: a, connectedAt: at)
+        case .accept(let c, let a): accept(contact: c, agent: a)
+        case .reject(let c, let a): reject(contact: c, agent: a)
+        case .abandon(let c): abandon(contact: c)
+        case .complete(let c): complete(contact: c)
+        case .endWrapUp(let c): endWrapUp(contact: c)
+        case .tick: break
+        }
+        flushStats()
+    }
+
+    /// Fires every timer due at or before `instant`, each at its own deadline.
+
+    mutating func advance(to instant: Int64) {
+        let target = max(instant, now)
+        while let due = timers.popDue(now: target) {
+            now = max(now, due.deadline)
+            fire(due.kind, target: due.target)
+        }
+        now = target
+    }
+
+    /// Next output, or nil when drained (STYLE.md "drain outputs").
+
+    mutating func pollOutput() -> RoutingOutput? {
+        guard outputCursor < outputs.count else {
+            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true); outputCursor = 0 }
+            return nil
+        }
+        let output = outputs[outputCursor]
+        outputCursor += 1
+        return output
+    }
+
+    /// Earliest pending timer deadline: call `handle(.tick, now:)` at or after it.
+    var nextDeadline: RoutingInstant? {
+        timers.nextDeadline.map { RoutingInstant(nanoseconds: $0) }
+    }
+
+
+    mutating func emit(_ output: RoutingOutput) { outputs.append(output) }
+
+
+    mutating func refuse(_ error: RoutingError) { outputs.append(.refused(error)) }
+
+
+    mutating func markDirty(_ q: QueueID) {
+        guard emitsStatsChanges, !queues[Int(q)].statsDirty else { return }
+        queues[Int(q)].statsDirty = true
+        dirtyQueues.append(q)
+    }
+
+
+    mutating func flushStats() {
+        guard !dirtyQueues.isEmpty else { return }
+        for q in dirtyQueues {
+            queues[Int(q)].statsDirty = false
+            outputs.append(.statsChanged(queue: q))
+        }
+        dirtyQueues.removeAll(keepingCapacity: true)
+    }
+
+
+    mutating func record(_ kind: Decision.Kind, contact slot: UInt32, agent: AgentID? = nil, reason: OfferReason? = nil) {
+        let d = Decision(contact: contacts[Int(slot)].id, at: RoutingInstant(nanoseconds: now), kind: kind,
+                         queue: contacts[Int(slot)].queue, agent: agent, reason: reason)
+        if history.count < historyCapacity {
+            history.append(d)
+        } else {
+            history[historyNext] = d
+        }
+        historyNext = (historyNext + 1) % historyCapacity
+    }
+
+    /// splitmix64: the deterministic generator of the `random` strategy.
+
+    mutating func nextRandom() -> UInt64 {
+        randomState &+= 0x9E37_79B9_7F4A_7C15
+        var z = randomState
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+
+    mutating func fire(_ kind: TimerKind, target: UInt32) {
+        switch kind {
+        case .offerTimeout: offerTimedOut(offer: target)
+        case .wrapUpEnd:
+            contacts[Int(target)].wrapTimer = .none
+            finishWrapUp(slot: target)
+        case .tierWiden: widenTier(slot: target)
+        case .maxWait:
+            contacts[Int(target)].maxWaitTimer = .none
+            maxWaitReached(slot: target)
+        case .preferredExpiry:
+            contacts[Int(target)].preferredTimer = .none
+            contacts[Int(target)].preferredAgent = nilIndex
+            if contacts[Int(target)].phase == .waiting { routeContact(slot: target, trigger: .contactRouted) }
+        case .agentDelayEnd:
+            agents[Int(target)].blockTimer = .none
+            refreshReadiness(agent: target, touch: true)
+            routeToAgent(target)
+        }
+    }
+}
