@@ -33,11 +33,14 @@ let package = Package(
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"]), .brew(["srtp"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"]), .brew(["opus"])]),
         .target(name: "CMediaShims", dependencies: ["COpenSSL", "COpus", "CSRTP"]),
+        // Thread placement for router shards (sched_setaffinity needs _GNU_SOURCE, unseen by Swift's Glibc).
+        .target(name: "CRoutingShims"),
 
         // MARK: Pure cores
         .target(
             name: "Routing",
             dependencies: [
+                "CRoutingShims",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Collections", package: "swift-collections"),
             ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the Routing tests under ThreadSanitizer in a small package of their own (Routing and its two
-# dependencies only), so CI does not rebuild the whole server with TSan. The package is generated
+# Runs the Routing tests under ThreadSanitizer in a small package of their own (Routing, its C shim and
+# its two package dependencies only), so CI does not rebuild the whole server with TSan. The package is generated
 # under .build-tsan/ with symlinks to the real sources; nothing is copied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ root=$(pwd)
 pkg=.build-tsan/package
 mkdir -p "$pkg/Sources" "$pkg/Tests"
 ln -sfn "$root/Sources/Routing" "$pkg/Sources/Routing"
+ln -sfn "$root/Sources/CRoutingShims" "$pkg/Sources/CRoutingShims"
 ln -sfn "$root/Tests/RoutingTests" "$pkg/Tests/RoutingTests"
 cat > "$pkg/Package.swift" <<'SWIFT'
 // swift-tools-version: 6.1
@@ -20,7 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
     ],
     targets: [
+        .target(name: "CRoutingShims"),
         .target(name: "Routing", dependencies: [
+            "CRoutingShims",
             .product(name: "Atomics", package: "swift-atomics"),
             .product(name: "Collections", package: "swift-collections"),
         ]),

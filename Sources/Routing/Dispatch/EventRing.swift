@@ -1,8 +1,13 @@
 import Atomics
 
 /// A bounded lock-free multi-producer ring (Dmitry Vyukov's bounded MPMC queue, as in crossbeam's
-/// `array_queue.rs`): one sequence number per slot, head and tail on separate 128-byte lines
-/// (crossbeam `cache_padded.rs`). `submit` never blocks: a full ring hands the element back (issue 3 §3).
+/// `array_queue.rs`): one sequence number per slot, stored beside the slot's element, and head and tail on
+/// separate 128-byte lines (crossbeam `cache_padded.rs`). `submit` never blocks: a full ring hands the
+/// element back (issue 3 §3).
+///
+/// Each slot (sequence + element) starts on a cache line and is padded to whole lines: a producer on one
+/// core and the consumer on another exchange one line per event (two when the element is larger than
+/// 56 bytes), and neighbouring slots written by different threads never share a line.
 ///
 /// `@unchecked Sendable` is safe because a slot's element is written only by the producer whose CAS on
 /// `tail` claimed that position, published by a releasing store of the slot's sequence, and read only by
@@ -12,11 +17,14 @@ import Atomics
 public final class EventRing<Element: Sendable>: @unchecked Sendable {
     private let capacity: Int
     private let mask: Int
-    private let sequences: UnsafeMutablePointer<Int.AtomicRepresentation>
-    private let elements: UnsafeMutablePointer<Element>
+    /// `capacity` slots of `slotStride` bytes: the sequence at offset 0, the element at `elementOffset`.
+    private let slots: UnsafeMutableRawPointer
+    private let slotStride: Int
+    private let elementOffset: Int
     /// head at byte 0, tail at byte 128: different cache lines (and adjacent-line prefetch pairs).
     private let counters: UnsafeMutableRawPointer
     private static var padding: Int { 128 }
+    private static var lineSize: Int { 64 }
 
     /// A ring holding `capacity` elements, rounded up to a power of two (at least 2).
     public init(capacity requested: Int) {
@@ -24,9 +32,16 @@ public final class EventRing<Element: Sendable>: @unchecked Sendable {
         while size < requested { size <<= 1 }
         capacity = size
         mask = size - 1
-        sequences = .allocate(capacity: size)
-        for i in 0..<size { (sequences + i).initialize(to: Int.AtomicRepresentation(i)) }
-        elements = .allocate(capacity: size)
+        let sequenceSize = MemoryLayout<Int.AtomicRepresentation>.stride
+        let alignment = max(MemoryLayout<Element>.alignment, MemoryLayout<Int.AtomicRepresentation>.alignment)
+        elementOffset = (sequenceSize + alignment - 1) / alignment * alignment
+        let used = elementOffset + MemoryLayout<Element>.stride
+        slotStride = (used + Self.lineSize - 1) / Self.lineSize * Self.lineSize
+        slots = .allocate(byteCount: size * slotStride, alignment: max(Self.lineSize, alignment))
+        for i in 0..<size {
+            (slots + i * slotStride).bindMemory(to: Int.AtomicRepresentation.self, capacity: 1)
+                .initialize(to: Int.AtomicRepresentation(i))
+        }
         counters = .allocate(byteCount: 3 * Self.padding, alignment: Self.padding)
         counters.bindMemory(to: Int.AtomicRepresentation.self, capacity: 1).initialize(to: Int.AtomicRepresentation(0))
         (counters + Self.padding).bindMemory(to: Int.AtomicRepresentation.self, capacity: 1).initialize(to: Int.AtomicRepresentation(0))
@@ -34,9 +49,7 @@ public final class EventRing<Element: Sendable>: @unchecked Sendable {
 
     deinit {
         while poll() != nil {}
-        sequences.deinitialize(count: capacity)
-        sequences.deallocate()
-        elements.deallocate()
+        slots.deallocate()
         counters.deallocate()
     }
 
@@ -50,7 +63,10 @@ public final class EventRing<Element: Sendable>: @unchecked Sendable {
         UnsafeAtomic(at: (counters + Self.padding).assumingMemoryBound(to: Int.AtomicRepresentation.self))
     }
     @inline(__always) private func sequence(_ index: Int) -> UnsafeAtomic<Int> {
-        UnsafeAtomic(at: sequences + index)
+        UnsafeAtomic(at: (slots + index &* slotStride).assumingMemoryBound(to: Int.AtomicRepresentation.self))
+    }
+    @inline(__always) private func elementSlot(_ index: Int) -> UnsafeMutablePointer<Element> {
+        (slots + index &* slotStride + elementOffset).assumingMemoryBound(to: Element.self)
     }
 
     /// Adds an element; returns it back when the ring is full (backpressure: the caller answers "busy").
@@ -65,7 +81,7 @@ public final class EventRing<Element: Sendable>: @unchecked Sendable {
                 let (exchanged, original) = tail.weakCompareExchange(
                     expected: position, desired: position &+ 1, successOrdering: .relaxed, failureOrdering: .relaxed)
                 if exchanged {
-                    (elements + index).initialize(to: element)
+                    elementSlot(index).initialize(to: element)
                     sequence(index).store(position &+ 1, ordering: .releasing)
                     return nil
                 }
@@ -89,7 +105,7 @@ public final class EventRing<Element: Sendable>: @unchecked Sendable {
                 let (exchanged, original) = head.weakCompareExchange(
                     expected: position, desired: position &+ 1, successOrdering: .relaxed, failureOrdering: .relaxed)
                 if exchanged {
-                    let element = (elements + index).move()
+                    let element = elementSlot(index).move()
                     sequence(index).store(position &+ capacity, ordering: .releasing)
                     return element
                 }

@@ -1,4 +1,5 @@
 import Atomics
+import CRoutingShims
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -82,9 +83,14 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
     }
 
     /// Starts the shard's thread, reading `clock` once per batch. Returns false if already running.
-    public func start(clock: some RoutingClock, idle: IdleStrategy = .backoff(sleepMicroseconds: 20)) -> Bool {
+    /// - Parameter cpu: pins the thread to this CPU (one shard per core); nil leaves placement to the
+    ///   scheduler. A CPU the process may not use is ignored (the thread runs unpinned).
+    public func start(clock: some RoutingClock, idle: IdleStrategy = .backoff(sleepMicroseconds: 20), cpu: Int? = nil) -> Bool {
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return false }
-        let box = Unmanaged.passRetained(ShardThreadBox { [self] in self.loop(clock: clock, idle: idle) })
+        let box = Unmanaged.passRetained(ShardThreadBox { [self] in
+            if let cpu { _ = pinCurrentThread(toCPU: cpu) }
+            self.loop(clock: clock, idle: idle)
+        })
         var tid = pthread_t()
         let rc = pthread_create(&tid, nil, { raw in
             guard let raw else { return nil }
@@ -133,4 +139,12 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
 private final class ShardThreadBox {
     let body: () -> Void
     init(_ body: @escaping () -> Void) { self.body = body }
+}
+
+/// Pins the calling thread to one CPU (`sched_setaffinity` on the thread itself). Returns false when the
+/// CPU is out of range or not allowed for this process; the thread's placement is then unchanged.
+@discardableResult
+public func pinCurrentThread(toCPU cpu: Int) -> Bool {
+    guard let c = Int32(exactly: cpu) else { return false }
+    return sb_routing_pin_current_thread(c) == 0
 }

@@ -1,8 +1,15 @@
 /// ContactID → pool slot, the one lookup of every contact event. An open-addressing table with linear
-/// probing and backward-shift deletion: no tombstones, no per-lookup SipHash (the ids come from the server,
-/// never from a customer, so hash flooding is not a concern here). The bucket is the id's low bits folded
-/// with its higher bits: ids handed out by a counter (the server's) land in neighbouring buckets, so the
-/// contacts in flight share a few cache lines instead of one miss per lookup in a table of megabytes.
+/// probing kept in Robin Hood order (every probe run sorted by home bucket) and backward-shift deletion:
+/// no tombstones, no per-lookup SipHash (the ids come from the server, never from a customer, so hash
+/// flooding is not a concern here). The bucket is the id's low bits folded with its higher bits: ids handed
+/// out by a counter (the server's) land in neighbouring buckets, so the contacts in flight share a few cache
+/// lines instead of one miss per lookup in a table of megabytes.
+///
+/// Robin Hood order is what makes those neighbouring ids cheap to remove: counter ids sit in their home
+/// buckets as one long run, and a deletion shifts back only the entries after it that are away from home,
+/// stopping at the first one at home — O(1) here, where plain linear probing walked the whole run (as many
+/// entries as contacts in flight). A lookup stops as soon as it has probed further than the entry it
+/// looks at is from home.
 /// Grows at half full; `reserveCapacity` sizes it up front so steady-state routing does not allocate.
 struct ContactIndex {
     /// Key and slot side by side, so a lookup touches one cache line; slot `nilIndex` marks an empty
@@ -19,8 +26,10 @@ struct ContactIndex {
     @inline(__always) private static func bucket(_ key: ContactID, bits: UInt64, mask: Int) -> Int {
         Int(truncatingIfNeeded: key ^ (key >> bits) ^ (key >> (2 &* bits))) & mask
     }
-    @inline(__always) private func bucket(_ key: ContactID) -> Int {
-        Self.bucket(key, bits: bits, mask: capacity &- 1)
+
+    /// How far bucket `i` is from the home bucket of the key it holds.
+    @inline(__always) private static func distance(_ key: ContactID, at i: Int, bits: UInt64, mask: Int) -> Int {
+        (i &- bucket(key, bits: bits, mask: mask)) & mask
     }
 
     /// Makes room for `n` entries without growing.
@@ -30,19 +39,27 @@ struct ContactIndex {
         if size > capacity { rehash(to: size) }
     }
 
+    /// The bucket holding `key`, or nil.
+    @inline(__always) private static func find(_ key: ContactID, _ e: UnsafeBufferPointer<Entry>, bits: UInt64) -> Int? {
+        let mask = e.count &- 1
+        var i = Self.bucket(key, bits: bits, mask: mask)
+        var probed = 0
+        while e[i].slot != nilIndex {
+            if e[i].key == key { return i }
+            // Robin Hood order: past an entry closer to its home than we are to ours, the key cannot be.
+            if Self.distance(e[i].key, at: i, bits: bits, mask: mask) < probed { return nil }
+            i = (i &+ 1) & mask
+            probed &+= 1
+        }
+        return nil
+    }
+
     /// The slot of `key`, or nil; setting nil removes it.
     subscript(key: ContactID) -> UInt32? {
         get {
             guard capacity > 0 else { return nil }
-            let mask = capacity - 1
-            return entries.withUnsafeBufferPointer { e in
-                var i = bucket(key)
-                while e[i].slot != nilIndex {
-                    if e[i].key == key { return e[i].slot }
-                    i = (i + 1) & mask
-                }
-                return nil
-            }
+            let bits = self.bits
+            return entries.withUnsafeBufferPointer { e in Self.find(key, e, bits: bits).map { e[$0].slot } }
         }
         set {
             if let value = newValue { insert(key, value) } else { removeValue(forKey: key) }
@@ -50,44 +67,49 @@ struct ContactIndex {
     }
 
     private mutating func insert(_ key: ContactID, _ value: UInt32) {
-        if 2 * (count + 1) > capacity { rehash(to: max(8, capacity * 2)) }
-        let mask = capacity - 1
-        let b = bucket(key)
-        let added: Bool = entries.withUnsafeMutableBufferPointer { e in
-            var i = b
-            while e[i].slot != nilIndex {
-                if e[i].key == key { e[i].slot = value; return false }
-                i = (i + 1) & mask
-            }
-            e[i] = Entry(key: key, slot: value)
-            return true
+        let currentBits = bits
+        if capacity > 0, let i = entries.withUnsafeBufferPointer({ Self.find(key, $0, bits: currentBits) }) {
+            entries[i].slot = value
+            return
         }
-        if added { count += 1 }
+        if 2 * (count + 1) > capacity { rehash(to: max(8, capacity * 2)) }
+        let mask = capacity - 1, bits = self.bits
+        entries.withUnsafeMutableBufferPointer { e in
+            var carried = Entry(key: key, slot: value)
+            var i = Self.bucket(key, bits: bits, mask: mask)
+            var probed = 0
+            while e[i].slot != nilIndex {
+                // Take the bucket from an entry nearer its home than the carried one is ("rob the rich");
+                // carry that entry on. Runs stay sorted by home bucket.
+                let resident = Self.distance(e[i].key, at: i, bits: bits, mask: mask)
+                if resident < probed {
+                    swap(&carried, &e[i])
+                    probed = resident
+                }
+                i = (i &+ 1) & mask
+                probed &+= 1
+            }
+            e[i] = carried
+        }
+        count += 1
     }
 
     /// Removes `key`; returns its slot if it was present.
     @discardableResult
     mutating func removeValue(forKey key: ContactID) -> UInt32? {
         guard capacity > 0 else { return nil }
-        let mask = capacity - 1
-        let b = bucket(key)
-        let bits = self.bits
+        let mask = capacity - 1, bits = self.bits
         let removed: UInt32? = entries.withUnsafeMutableBufferPointer { e in
-            var i = b
-            while e[i].slot != nilIndex, e[i].key != key { i = (i + 1) & mask }
-            guard e[i].slot != nilIndex else { return nil }
-            let old = e[i].slot
-            // Backward shift: pull later entries of the probe run into the hole when their home allows it.
-            var hole = i
-            var j = (i + 1) & mask
-            while e[j].slot != nilIndex {
-                let home = Self.bucket(e[j].key, bits: bits, mask: mask)
-                // Entry j may move to `hole` if its home is not in the cyclic range (hole, j].
-                if (j &- home) & mask >= (j &- hole) & mask {
-                    e[hole] = e[j]
-                    hole = j
-                }
-                j = (j + 1) & mask
+            guard let found = Self.find(key, UnsafeBufferPointer(e), bits: bits) else { return nil }
+            let old = e[found].slot
+            // Backward shift: pull each following entry that is away from home one bucket back, until an
+            // empty bucket or an entry already at home.
+            var hole = found
+            var j = (found &+ 1) & mask
+            while e[j].slot != nilIndex, Self.distance(e[j].key, at: j, bits: bits, mask: mask) > 0 {
+                e[hole] = e[j]
+                hole = j
+                j = (j &+ 1) & mask
             }
             e[hole].slot = nilIndex
             return old

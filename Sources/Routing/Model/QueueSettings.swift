@@ -144,27 +144,39 @@ public struct Membership: Sendable, Hashable {
 }
 
 /// A contact entering a queue (issue 3 §1 "Contacts").
+///
+/// Stored fields are ordered widest first and the optional arrival is kept as a sentinel, so that an
+/// `arrive` event fits one 64-byte ring slot with its sequence number (`EventRing`).
 public struct ContactRequest: Sendable, Hashable {
     /// The contact.
     public var id: ContactID
+    /// End of the preferred-agent window.
+    public var preferredUntil: RoutingInstant
+    /// `arrival` in nanoseconds, `Int64.min` for nil.
+    private var arrivalNanoseconds: Int64
+    /// Required skills with minimum proficiency (at most 4).
+    public var requiredSkills: [SkillLevel]
     /// Owning tenant; must match the queue's.
     public var tenant: TenantID
     /// Queue the contact enters.
     public var queue: QueueID
     /// Contact priority: higher first within a queue.
     public var priority: Int32
-    /// Arrival time; kept for ordering across overflows. Nil = the `now` of the arrival event.
-    public var arrival: RoutingInstant?
-    /// Required skills with minimum proficiency (at most 4).
-    public var requiredSkills: [SkillLevel]
     /// Sticky / last-agent routing: only this agent is offered the contact until `preferredUntil`.
     public var preferredAgent: AgentID?
-    /// End of the preferred-agent window.
-    public var preferredUntil: RoutingInstant
+
+    /// Arrival time; kept for ordering across overflows. Nil = the `now` of the arrival event
+    /// (an instant of `Int64.min` nanoseconds reads back as nil).
+    public var arrival: RoutingInstant? {
+        get { arrivalNanoseconds == .min ? nil : RoutingInstant(nanoseconds: arrivalNanoseconds) }
+        set { arrivalNanoseconds = newValue?.nanoseconds ?? .min }
+    }
+
     /// A contact with no skills and no preferred agent.
     public init(id: ContactID, tenant: TenantID, queue: QueueID, priority: Int32 = 0, arrival: RoutingInstant? = nil,
                 requiredSkills: [SkillLevel] = [], preferredAgent: AgentID? = nil, preferredUntil: RoutingInstant = .zero) {
-        self.id = id; self.tenant = tenant; self.queue = queue; self.priority = priority; self.arrival = arrival
+        self.id = id; self.tenant = tenant; self.queue = queue; self.priority = priority
+        self.arrivalNanoseconds = arrival?.nanoseconds ?? .min
         self.requiredSkills = requiredSkills; self.preferredAgent = preferredAgent; self.preferredUntil = preferredUntil
     }
 }

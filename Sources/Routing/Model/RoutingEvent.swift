@@ -1,12 +1,14 @@
 /// One input to the router (issue 3 §"API shape"): configuration pushed by the server and the events of
 /// agents and contacts. Timer expiry is not an event: it happens when `now` passes a deadline.
+/// The rare configuration cases are `indirect` (boxed), so the frequent contact and agent events keep the
+/// enum small enough for one cache line per ring slot.
 public enum RoutingEvent: Sendable, Hashable {
     /// Create or change a queue's settings.
-    case configureQueue(QueueID, QueueSettings)
+    indirect case configureQueue(QueueID, QueueSettings)
     /// Create or change an agent (directory data: eligibility, skills, capacity).
-    case configureAgent(AgentID, AgentProfile)
+    indirect case configureAgent(AgentID, AgentProfile)
     /// Link an agent to a queue, or change the link's level / position.
-    case setMembership(Membership)
+    indirect case setMembership(Membership)
     /// Unlink an agent from a queue (logs the agent out of it first).
     case removeMembership(agent: AgentID, queue: QueueID)
     /// The agent logs in to one queue.
@@ -28,7 +30,7 @@ public enum RoutingEvent: Sendable, Hashable {
     /// no offer is emitted, and `complete` / `endWrapUp` / `abandon` work on it as usual. The agent need not be
     /// logged in or available. Pending offers of the agent that would leave no room for it are withdrawn
     /// (`agentBusy`) and re-routed.
-    case restore(ContactRequest, agent: AgentID, connectedAt: RoutingInstant)
+    indirect case restore(ContactRequest, agent: AgentID, connectedAt: RoutingInstant)
     /// The agent accepts the offer of a contact.
     case accept(contact: ContactID, agent: AgentID)
     /// The agent rejects the offer of a contact.

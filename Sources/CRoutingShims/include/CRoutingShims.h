@@ -1,0 +1,12 @@
+#ifndef SWITCHBOARD_CROUTINGSHIMS_H
+#define SWITCHBOARD_CROUTINGSHIMS_H
+
+/// Pins the calling thread to one CPU (Linux `sched_setaffinity`, which Swift's Glibc module does not
+/// export without _GNU_SOURCE). Returns 0 on success, -1 when the CPU is out of range or not allowed
+/// (the thread's placement is then unchanged), or when the platform has no CPU affinity.
+int sb_routing_pin_current_thread(int cpu);
+
+/// The CPU the calling thread runs on now, or -1 when unknown.
+int sb_routing_current_cpu(void);
+
+#endif
