@@ -52,7 +52,7 @@ extension RouterCore {
         insertWaiting(slot)
         queues[Int(qid)].counters.arrived += 1
         if settings.maxWait.nanoseconds > 0 {
-            contacts[Int(slot)].maxWaitTimer = timers.schedule(at: now &+ settings.maxWait.nanoseconds, kind: .maxWait, target: slot)
+            contacts[Int(slot)].maxWaitTimer = timers.schedule(after: settings.maxWait.nanoseconds, now: now, kind: .maxWait, target: slot)
         }
         scheduleTier(slot)
         record(.queued, contact: slot)
@@ -221,7 +221,7 @@ extension RouterCore {
         record(.completed, contact: slot, agent: c.agent)
         let wrap = queues[Int(c.queue)].settings.wrapUp.nanoseconds
         if wrap > 0 {
-            contacts[Int(slot)].wrapTimer = timers.schedule(at: now &+ wrap, kind: .wrapUpEnd, target: slot)
+            contacts[Int(slot)].wrapTimer = timers.schedule(after: wrap, now: now, kind: .wrapUpEnd, target: slot)
         } else {
             finishWrapUp(slot: slot)
         }

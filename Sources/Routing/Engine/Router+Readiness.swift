@@ -20,11 +20,14 @@ extension RouterCore {
         let available = agents[ai].configured && agents[ai].eligible && !agents[ai].paused && agents[ai].blockedUntil <= now
         let room = (agents[ai].hasRoom(.voice), agents[ai].hasRoom(.webchat), agents[ai].hasRoom(.whatsapp))
         var changed = touch
-        // Disjoint stored properties: the agent's slot list is read while member and queue links are edited.
-        agents[ai].members.withUnsafeBufferPointer { slots in
+        // The agent's slot list is read by index through `agents` (no retain of the nested array, which a
+        // closure over it would need), while member and queue links are edited through buffer pointers
+        // (one uniqueness check for the whole pass, not one per link).
+        let slotCount = agents[ai].members.count
         members.withUnsafeMutableBufferPointer { mb in
             queues.withUnsafeMutableBufferPointer { qb in
-                for slot in slots {
+                for k in 0..<slotCount {
+                    let slot = agents[ai].members[k]
                     let s = Int(slot), qi = Int(mb[s].queue)
                     var ready = available && mb[s].live && mb[s].loggedIn && qb[qi].configured
                     if ready {
@@ -36,12 +39,13 @@ extension RouterCore {
                     }
                 }
                 guard changed else { return }
-                for slot in slots where mb[Int(slot)].ready && qb[Int(mb[Int(slot)].queue)].readyTail != slot {
+                for k in 0..<slotCount {
+                    let slot = agents[ai].members[k]
+                    guard mb[Int(slot)].ready, qb[Int(mb[Int(slot)].queue)].readyTail != slot else { continue }
                     Self.listRemove(slot, mb, qb)
                     Self.listAppend(slot, mb, qb)
                 }
             }
-        }
         }
         if changed { agents[ai].lastActivity = now }
     }
@@ -76,7 +80,7 @@ extension RouterCore {
         guard until > agents[Int(id)].blockedUntil else { return }
         timers.cancel(agents[Int(id)].blockTimer)
         agents[Int(id)].blockedUntil = until
-        agents[Int(id)].blockTimer = timers.schedule(at: until, kind: .agentDelayEnd, target: id)
+        agents[Int(id)].blockTimer = timers.schedule(after: duration.nanoseconds, now: now, kind: .agentDelayEnd, target: id)
     }
 
     func isKnownAgent(_ id: AgentID) -> Bool { Int(id) < agents.count && agents[Int(id)].configured }

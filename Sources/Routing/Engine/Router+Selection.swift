@@ -186,7 +186,7 @@ extension RouterCore {
         if settings.offerTimeout.nanoseconds > 0 {
             let at = now &+ settings.offerTimeout.nanoseconds
             deadline = RoutingInstant(nanoseconds: at)
-            timer = timers.schedule(at: at, kind: .offerTimeout, target: o)
+            timer = timers.schedule(after: settings.offerTimeout.nanoseconds, now: now, kind: .offerTimeout, target: o)
         }
         offers[Int(o)] = OfferRecord(contact: slot, agent: r.agent, queue: r.queue, timer: timer,
                                      next: contacts[Int(slot)].offerHead, live: true)

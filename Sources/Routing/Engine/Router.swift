@@ -7,9 +7,12 @@
 ///
 /// The state lives in a `RouterCore` value; each call here is one access to it (see `RouterCore`).
 public final class Router {
-    var core: RouterCore
+    /// `@exclusivity(unchecked)`: a router is driven by one thread and never re-entered (the sink and the
+    /// offer observer must not call back into it), so the dynamic exclusivity check Swift would make on
+    /// every access to a class's stored property can never fire; it cost ~6% of a contact cycle.
+    @exclusivity(unchecked) var core: RouterCore
     /// The second output buffer of `drainOutputs` (swapped with the core's, so draining never allocates).
-    private var spareOutputs: [RoutingOutput] = []
+    @exclusivity(unchecked) private var spareOutputs: [RoutingOutput] = []
 
     /// A router with an empty configuration.
     /// - Parameters:
