@@ -1,9 +1,9 @@
 import Atomics
 
-/// A bounded lock-free multi-producer ring (Dmitry Vyukov's bounded MPMC queue, as in crossbeam's
-/// `array_queue.rs`): one sequence number per slot, stored beside the slot's element, and head and tail on
-/// separate 128-byte lines (crossbeam `cache_padded.rs`). `submit` never blocks: a full ring hands the
-/// element back (issue 3 §3).
+/// A bounded lock-free multi-producer, single-consumer ring (Dmitry Vyukov's bounded queue, as in
+/// crossbeam's `array_queue.rs`, with the consumer side reduced to one thread): one sequence number per
+/// slot, stored beside the slot's element, and head and tail on separate 128-byte lines (crossbeam
+/// `cache_padded.rs`). `submit` never blocks: a full ring hands the element back (issue 3 §3).
 ///
 /// Each slot (sequence + element) starts on a cache line and is padded to whole lines: a producer on one
 /// core and the consumer on another exchange one line per event (two when the element is larger than
@@ -11,9 +11,9 @@ import Atomics
 ///
 /// `@unchecked Sendable` is safe because a slot's element is written only by the producer whose CAS on
 /// `tail` claimed that position, published by a releasing store of the slot's sequence, and read only by
-/// the consumer whose CAS on `head` claimed the position after an acquiring load saw that sequence; the
-/// consumer hands the slot back with a releasing store of `position + capacity`. No element is ever read
-/// or written by two threads without that happens-before edge.
+/// the one consumer, after an acquiring load saw that sequence; the consumer hands the slot back with a
+/// releasing store of `position + capacity`. No element is ever read or written by two threads without
+/// that happens-before edge.
 public final class EventRing<Element: Sendable>: @unchecked Sendable {
     private let capacity: Int
     private let mask: Int
@@ -94,27 +94,17 @@ public final class EventRing<Element: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Removes the oldest element, or nil when empty. Safe from several consumers, though a shard uses one.
+    /// Removes the oldest element, or nil when empty (or when the producer that claimed the oldest slot has
+    /// not published it yet). One consumer at a time (a shard's thread): the head is the consumer's own
+    /// counter, so taking an element is a load and two stores, no compare-and-swap. Handing the ring to
+    /// another consumer thread needs a happens-before edge (thread start or join).
     public func poll() -> Element? {
-        var position = head.load(ordering: .relaxed)
-        while true {
-            let index = position & mask
-            let seq = sequence(index).load(ordering: .acquiring)
-            let diff = seq &- (position &+ 1)
-            if diff == 0 {
-                let (exchanged, original) = head.weakCompareExchange(
-                    expected: position, desired: position &+ 1, successOrdering: .relaxed, failureOrdering: .relaxed)
-                if exchanged {
-                    let element = elementSlot(index).move()
-                    sequence(index).store(position &+ capacity, ordering: .releasing)
-                    return element
-                }
-                position = original
-            } else if diff < 0 {
-                return nil
-            } else {
-                position = head.load(ordering: .relaxed)
-            }
-        }
+        let position = head.load(ordering: .relaxed)
+        let index = position & mask
+        guard sequence(index).load(ordering: .acquiring) == position &+ 1 else { return nil }
+        let element = elementSlot(index).move()
+        sequence(index).store(position &+ capacity, ordering: .releasing)
+        head.store(position &+ 1, ordering: .relaxed)
+        return element
     }
 }

@@ -33,7 +33,7 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
 
     /// Submits an event; never blocks. Returns the event back when the ring is full (answer "busy").
     @inline(__always)
-    public func submit(_ event: RoutingEvent) -> RoutingEvent? {
+    public func submit(_ event: consuming RoutingEvent) -> RoutingEvent? {
         if case .event(let back)? = ring.submit(.event(event)) { return back }
         return nil
     }
