@@ -22,17 +22,19 @@ let benchmarks: @Sendable () -> Void = {
         BaselineCycles()
     }
 
-    // Latency: submit-to-offer at half of the measured maximum rate, shard on its own busy-polling thread,
-    // at most 256 arrivals in flight. Every arrival is accounted for: the offers measured are reported and a
-    // shortfall is printed, never dropped silently.
+    // Latency: submit-to-offer at half of the measured maximum rate, shard on its own polling thread (CPU 1),
+    // producer on CPU 0, at most 256 arrivals in flight. Every arrival is accounted for: the offers measured
+    // are reported and a shortfall is printed, never dropped silently. The floor, in the same run at the same
+    // rate: the same ring and threads with a consumer that does no routing (FloorRun.swift).
     let latencyMetric = BenchmarkMetric.custom("submit_to_offer_ns", polarity: .prefersSmaller, useScalingFactor: false)
+    let floorMetric = BenchmarkMetric.custom("floor_submit_to_consume_ns", polarity: .prefersSmaller, useScalingFactor: false)
     let rateMetric = BenchmarkMetric.custom("target_rate_per_s", polarity: .prefersLarger, useScalingFactor: false)
     let achievedMetric = BenchmarkMetric.custom("achieved_rate_per_s", polarity: .prefersLarger, useScalingFactor: false)
     let measuredMetric = BenchmarkMetric.custom("offers_measured", polarity: .prefersLarger, useScalingFactor: false)
     let missingMetric = BenchmarkMetric.custom("offers_missing", polarity: .prefersSmaller, useScalingFactor: false)
     let throttledMetric = BenchmarkMetric.custom("arrivals_throttled", polarity: .prefersSmaller, useScalingFactor: false)
     Benchmark("Routing.latency.halfMaxRate",
-              configuration: .init(metrics: [latencyMetric, rateMetric, achievedMetric, measuredMetric, missingMetric, throttledMetric],
+              configuration: .init(metrics: [latencyMetric, floorMetric, rateMetric, achievedMetric, measuredMetric, missingMetric, throttledMetric],
                                    warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 1)) { benchmark in
         let calibration = ShardCycles()
         calibration.run(cycles: 20_000)   // warm up
@@ -56,6 +58,11 @@ let benchmarks: @Sendable () -> Void = {
             print("Routing.latency.halfMaxRate: WARNING \(run.submitted - sorted.count) arrivals were not offered within the drain window")
         }
         for ns in run.latencies { benchmark.measurement(latencyMetric, Int(ns)) }
+        let floor = runFloor(count: count, rate: rate).sorted()
+        func floorPct(_ p: Double) -> Int64 { floor.isEmpty ? -1 : floor[min(floor.count - 1, Int(Double(floor.count) * p))] }
+        print("Routing.latency.halfMaxRate: floor (same ring and threads, no routing) at \(Int(rate))/s: \(floor.count) of \(count) hand-offs; "
+              + "p50 \(floorPct(0.5)) ns, p99 \(floorPct(0.99)) ns, p999 \(floorPct(0.999)) ns, max \(floor.last ?? -1) ns")
+        for ns in floor { benchmark.measurement(floorMetric, Int(ns)) }
     }
 
     // Memory: bytes of router state per agent and per waiting contact (anonymous memory growth, before/after).

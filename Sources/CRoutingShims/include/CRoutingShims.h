@@ -6,6 +6,12 @@
 /// (the thread's placement is then unchanged), or when the platform has no CPU affinity.
 int sb_routing_pin_current_thread(int cpu);
 
+/// Lets the calling thread run on every online CPU again. Returns 0 on success, -1 otherwise.
+int sb_routing_unpin_current_thread(void);
+
+/// The number of CPUs this process may run on (its affinity mask), at least 1.
+int sb_routing_allowed_cpu_count(void);
+
 /// The CPU the calling thread runs on now, or -1 when unknown.
 int sb_routing_current_cpu(void);
 

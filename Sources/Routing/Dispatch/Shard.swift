@@ -148,3 +148,10 @@ public func pinCurrentThread(toCPU cpu: Int) -> Bool {
     guard let c = Int32(exactly: cpu) else { return false }
     return sb_routing_pin_current_thread(c) == 0
 }
+
+/// Lets the calling thread run on every online CPU again (undoes `pinCurrentThread`).
+@discardableResult
+public func unpinCurrentThread() -> Bool { sb_routing_unpin_current_thread() == 0 }
+
+/// The number of CPUs this process may run on (at least 1): how many shards "one per core" means.
+public func allowedCPUCount() -> Int { Int(sb_routing_allowed_cpu_count()) }
