@@ -97,9 +97,19 @@ final class BridgedCall {
         }
     }
 
-    func run() -> Int {
+    /// Plays every prepared frame.
+    func run() -> Int { run(next: carrierPackets.count) }
+
+    /// Frames not played yet.
+    var remaining: Int { carrierPackets.count - cursor }
+    private var cursor = 0
+
+    /// Plays the next `count` prepared frames (fewer when fewer remain): the call goes on where it stopped.
+    func run(next count: Int) -> Int {
         var bytes = 0
-        for index in carrierPackets.indices {
+        let range = cursor..<min(carrierPackets.count, cursor + count)
+        cursor = range.upperBound
+        for index in range {
             carrierPackets[index].withUnsafeBytes { _ = bridge.receiveFromCarrier(datagram: $0) }
             incoming.assign(agentPackets[index])
             if (try? agentIn.unprotectRTP(&incoming)) != nil {

@@ -91,4 +91,55 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         blackHole(raw.encodeDecode(iterations: benchmark.scaledIterations.count))
     }
+
+    // Paired runs: ours and the reference in alternating blocks in one process (Paired.swift). Their
+    // ratio_x1000 p50 is the figure for the targets; the separate benchmarks above give the absolute
+    // figures and malloc counts but run one after the other, so their ratio carries the machine's drift.
+    for profile in SrtpProfile.allCases {
+        Benchmark("Paired: SRTP protect+unprotect 160 B \(profile.rawValue), ours vs raw libsrtp2",
+                  configuration: PairedMetrics.configuration()) { benchmark in
+            guard let ours = OurSrtp(profile: profile) else { return print("\(benchmark.name): our SRTP session failed") }
+            guard let raw = RawSrtp(profile: profile) else { return print("\(benchmark.name): raw libsrtp2 session failed") }
+            measurePaired(benchmark, operations: 2_000, ours: { blackHole(ours.run(iterations: $0)) },
+                          reference: { blackHole(raw.run(iterations: $0)) })
+            if ours.failures > 0 || raw.failures > 0 { print("failed calls: ours \(ours.failures), raw \(raw.failures)") }
+        }
+    }
+    Benchmark("Paired: Opus encode 20 ms 48 kHz c5 FEC, ours vs raw libopus", configuration: PairedMetrics.configuration()) { benchmark in
+        var tone = ToneSource(frequency: 440)
+        let frame = tone.nextFrame(count: 960)
+        guard let ours = OurOpus(sampleRate: 48_000, frame: frame), let raw = RawOpus(sampleRate: 48_000, frame: frame) else { return }
+        measurePaired(benchmark, operations: 50, ours: { blackHole(ours.encode(iterations: $0)) },
+                      reference: { blackHole(raw.encode(iterations: $0)) })
+    }
+    Benchmark("Paired: DTLS 1.2 handshakes, ours (two in-process endpoints) vs bare OpenSSL loop",
+              configuration: PairedMetrics.configuration()) { benchmark in
+        guard let clientCertificate = try? DtlsCertificate(), let serverCertificate = try? DtlsCertificate(),
+              let raw = RawDtls() else { return }
+        measurePaired(benchmark, operations: 5, ours: { n in
+            for _ in 0..<n { blackHole(DtlsLoop.handshake(clientCertificate, serverCertificate)) }
+        }, reference: { n in
+            for _ in 0..<n { blackHole(raw.handshake()) }
+        })
+    }
+    // The transcoded call: per 20 ms frame one PCMU packet in and one SRTP Opus packet in, both directions out
+    // (c5, FEC), on the bound's frames, against the bound (bare libopus encode + decode of the same frames).
+    let framesPerBlock = 100, maximumPairs = 300
+    Benchmark("Paired: transcoded call 20 ms both directions, ours (G.711 RTP <-> Opus SRTP) vs bound (bare libopus encode+decode)",
+              configuration: PairedMetrics.configuration()) { benchmark in
+        let frames = framesPerBlock * (maximumPairs + 2)
+        var tone = ToneSource(frequency: 440, sampleRate: 8_000)
+        guard let call = BridgedCall(frames: frames, content: .boundFrames),
+              let raw = RawOpus(sampleRate: 8_000, frame: tone.nextFrame(count: 160)) else { return }
+        measurePaired(benchmark, operations: framesPerBlock, maximumPairs: maximumPairs,
+                      ours: { blackHole(call.run(next: $0)) }, reference: { blackHole(raw.encodeDecode(iterations: $0)) })
+    }
+    Benchmark("Paired: transcoded call, continuous tones (info), ours vs bare libopus on the same audio",
+              configuration: PairedMetrics.configuration()) { benchmark in
+        let frames = framesPerBlock * (maximumPairs + 2)
+        guard let call = BridgedCall(frames: frames, content: .continuousTones),
+              let raw = RawOpusContinuous(frames: frames) else { return }
+        measurePaired(benchmark, operations: framesPerBlock, maximumPairs: maximumPairs,
+                      ours: { blackHole(call.run(next: $0)) }, reference: { blackHole(raw.run(next: $0)) })
+    }
 }

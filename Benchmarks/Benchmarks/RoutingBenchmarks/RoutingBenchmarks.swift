@@ -22,6 +22,46 @@ let benchmarks: @Sendable () -> Void = {
         BaselineCycles()
     }
 
+    // The same two, paired: blocks of 20,000 cycles of ours and of the baseline alternate in one process (ours
+    // first in even pairs), so both see the same machine; each pair gives both rates and their ratio. This
+    // host's speed drifts by tens of percent over seconds, which the two separate benchmarks above, run one
+    // after the other, cannot tell from the code.
+    let oursRate = BenchmarkMetric.custom("ours_cycles_per_s", polarity: .prefersLarger, useScalingFactor: false)
+    let baselineRate = BenchmarkMetric.custom("baseline_cycles_per_s", polarity: .prefersLarger, useScalingFactor: false)
+    let pairedRatio = BenchmarkMetric.custom("ratio_x1000", polarity: .prefersLarger, useScalingFactor: false)
+    Benchmark("Routing.cycles.paired",
+              configuration: .init(metrics: [oursRate, baselineRate, pairedRatio], warmupIterations: 0,
+                                   maxDuration: .seconds(30), maxIterations: 1)) { benchmark in
+        let ours = ShardCycles(), baseline = BaselineCycles()
+        let block = 20_000   // ≈ 15 ms of ours, ≈ 100 ms of the baseline: long enough that neither runs on the cache the other left cold
+        for _ in 0..<3 { ours.run(cycles: block); baseline.run(cycles: block) }
+        func timed(_ body: () -> Void) -> Int64 {
+            let start = monotonicNanos()
+            body()
+            return monotonicNanos() - start
+        }
+        var ratios: [Int] = []
+        let end = monotonicNanos() + 4_000_000_000
+        var pair = 0
+        while pair < 30 || monotonicNanos() < end {
+            let oursNanos: Int64, baselineNanos: Int64
+            if pair & 1 == 0 {
+                oursNanos = timed { ours.run(cycles: block) }; baselineNanos = timed { baseline.run(cycles: block) }
+            } else {
+                baselineNanos = timed { baseline.run(cycles: block) }; oursNanos = timed { ours.run(cycles: block) }
+            }
+            benchmark.measurement(oursRate, Int(Int64(block) * 1_000_000_000 / max(1, oursNanos)))
+            benchmark.measurement(baselineRate, Int(Int64(block) * 1_000_000_000 / max(1, baselineNanos)))
+            let ratio = Int(baselineNanos * 1000 / max(1, oursNanos))
+            benchmark.measurement(pairedRatio, ratio)
+            ratios.append(ratio)
+            pair += 1
+        }
+        ratios.sort()
+        print("Routing.cycles.paired: \(pair) pairs of \(block) cycles; ours / baseline p25 \(Double(ratios[ratios.count / 4]) / 1000), "
+              + "p50 \(Double(ratios[ratios.count / 2]) / 1000), p75 \(Double(ratios[ratios.count * 3 / 4]) / 1000)")
+    }
+
     // Latency: submit-to-offer at half of the measured maximum rate, shard on its own polling thread (CPU 1),
     // producer on CPU 0, at most 256 arrivals in flight. Every arrival is accounted for: the offers measured
     // are reported and a shortfall is printed, never dropped silently. The floor, in the same run at the same
