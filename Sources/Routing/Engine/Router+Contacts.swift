@@ -257,9 +257,4 @@ extension RouterCore {
         contacts[Int(slot)] = ContactRecord()
         freeContacts.append(slot)
     }
-
-    mutating func appendHistory(_ d: Decision) {
-        if history.count < historyCapacity { history.append(d) } else { history[historyNext] = d }
-        historyNext = (historyNext + 1) % historyCapacity
-    }
 }

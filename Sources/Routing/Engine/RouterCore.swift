@@ -128,14 +128,15 @@ struct RouterCore {
 
 
     mutating func record(_ kind: Decision.Kind, contact slot: UInt32, agent: AgentID? = nil, reason: OfferReason? = nil) {
-        let d = Decision(contact: contacts[Int(slot)].id, at: RoutingInstant(nanoseconds: now), kind: kind,
-                         queue: contacts[Int(slot)].queue, agent: agent, reason: reason)
-        if history.count < historyCapacity {
-            history.append(d)
-        } else {
-            history[historyNext] = d
-        }
-        historyNext = (historyNext + 1) % historyCapacity
+        appendHistory(Decision(contact: contacts[Int(slot)].id, at: RoutingInstant(nanoseconds: now), kind: kind,
+                               queue: contacts[Int(slot)].queue, agent: agent, reason: reason))
+    }
+
+    /// Appends to the decision history ring (several times per contact: a compare, not a division, to wrap).
+    mutating func appendHistory(_ d: Decision) {
+        if history.count < historyCapacity { history.append(d) } else { history[historyNext] = d }
+        historyNext += 1
+        if historyNext == historyCapacity { historyNext = 0 }
     }
 
     /// splitmix64: the deterministic generator of the `random` strategy.

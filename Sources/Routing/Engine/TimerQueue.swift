@@ -61,6 +61,9 @@ struct TimerQueue {
     var lanes: [Lane] = []
     var nextSequence: UInt64 = 0
     private(set) var count = 0
+    /// No timer is due before this instant (a lower bound: cancels leave it, `popDue` tightens it), so the
+    /// common "nothing due yet" answer of `popDue` is one comparison, not a look at every lane.
+    private var noneBefore: Int64 = .max
 
     init() { lanes.reserveCapacity(Self.maxLanes) }
 
@@ -86,6 +89,7 @@ struct TimerQueue {
 
     private mutating func newNode(_ node: Node) -> TimerHandle {
         count += 1
+        if node.deadline < noneBefore { noneBefore = node.deadline }
         if let reused = free.popLast() {
             nodes[Int(reused)] = node
             return reused
@@ -140,9 +144,15 @@ struct TimerQueue {
 
     /// Removes and returns the earliest timer if its deadline is at or before `now`.
     mutating func popDue(now: Int64) -> (deadline: Int64, kind: TimerKind, target: UInt32)? {
+        guard now >= noneBefore else { return nil }
         let first = earliest()
-        guard first != .none else { return nil }
+        guard first != .none else {
+            noneBefore = .max
+            return nil
+        }
         let node = nodes[Int(first)]
+        // The earliest deadline is a lower bound for what stays after this pop too.
+        noneBefore = node.deadline
         guard node.deadline <= now else { return nil }
         if node.heapIndex >= 0 { removeAt(Int(node.heapIndex)) } else { unlink(first) }
         return (node.deadline, node.kind, node.target)
