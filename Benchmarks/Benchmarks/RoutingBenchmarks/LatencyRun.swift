@@ -91,7 +91,7 @@ func runLatency(count: Int, rate: Double, maxInFlight: Int = 256) -> LatencyResu
     _ = shard.start(clock: MonotonicRoutingClock(), idle: .yield, cpu: pinned ? 1 : nil)
     if pinned { pinCurrentThread(toCPU: 0) }
     defer { unpinCurrentThread() }
-    let period = 1e9 / rate
+    let period = rate.isFinite ? 1e9 / rate : 0   // infinite rate: as fast as the in-flight limit lets it
     var throttled = 0, ringFull = 0
     var seenOffered = 0
     let start = monotonicNanos()
