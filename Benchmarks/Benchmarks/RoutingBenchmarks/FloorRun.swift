@@ -5,9 +5,11 @@ import Glibc
 #endif
 
 /// The machine's floor for the latency run: the same ring type, the same two pinned threads, the same
-/// arrival schedule, but the consumer does no routing at all — it takes each submit time off the ring
-/// and records how long the hand-off took. Whatever this shows (scheduler ticks, host preemption of a
-/// virtual CPU) is in every submit-to-offer figure too, whatever the router does.
+/// arrival schedule, but the consumer does no routing — it takes each submit time off the ring, records
+/// how long the hand-off took, then (for the loaded floor) busy-waits `workNanos`, the pipeline's mean
+/// time per arrival, so that it is as busy as the shard. Whatever the unloaded floor shows (scheduler
+/// ticks, host preemption of a virtual CPU) is in every submit-to-offer figure too, whatever the router
+/// does; the loaded floor adds what queueing at the same load makes of those stalls.
 ///
 /// `@unchecked Sendable`: `latencies` and `taken` are touched only by the consumer thread until `stop`
 /// is seen and the thread is joined; `published` and `stop` are atomic; the ring is thread-safe.
@@ -15,12 +17,14 @@ final class FloorConsumer: @unchecked Sendable {
     let ring = EventRing<Int64>(capacity: 1 << 16)
     let latencies: UnsafeMutablePointer<Int64>
     let count: Int
+    let workNanos: Int64
     let published = Atomic<Int>(0)
     let stop = Atomic<Bool>(false)
     var taken = 0
 
-    init(count: Int) {
+    init(count: Int, workNanos: Int64) {
         self.count = count
+        self.workNanos = workNanos
         latencies = .allocate(capacity: count)
         latencies.initialize(repeating: -1, count: count)
     }
@@ -30,17 +34,19 @@ final class FloorConsumer: @unchecked Sendable {
     func run() {
         while !stop.load(ordering: .relaxed) {
             guard let submitted = ring.poll() else { sched_yield(); continue }
-            if taken < count { latencies[taken] = monotonicNanos() - submitted }
+            let now = monotonicNanos()
+            if taken < count { latencies[taken] = now - submitted }
+            if workNanos > 0 { while monotonicNanos() - now < workNanos {} }
             taken += 1
             if taken & 7 == 0 || taken == count { published.store(taken, ordering: .releasing) }
         }
     }
 }
 
-/// Runs `count` hand-offs at `rate` per second, producer on CPU 0 and consumer on CPU 1 (as the latency run).
-/// Returns the latencies in ns, unsorted.
-func runFloor(count: Int, rate: Double) -> [Int64] {
-    let consumer = FloorConsumer(count: count)
+/// Runs `count` hand-offs at `rate` per second, producer on CPU 0 and consumer on CPU 1 (as the latency run),
+/// the consumer spending `workNanos` per arrival. Returns the latencies in ns, unsorted.
+func runFloor(count: Int, rate: Double, workNanos: Int64 = 0) -> [Int64] {
+    let consumer = FloorConsumer(count: count, workNanos: workNanos)
     let pinned = twoCPUs()
     let box = Unmanaged.passRetained(ThreadBody {
         if pinned { pinCurrentThread(toCPU: 1) }

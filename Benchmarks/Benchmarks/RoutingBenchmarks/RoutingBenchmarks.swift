@@ -68,10 +68,11 @@ let benchmarks: @Sendable () -> Void = {
     // is measured: half of the single-thread figure of Routing.cycles.shard loads the pipeline to 65-100%
     // (every event crosses cores), which measures queueing, not the router. Both maxima are reported.
     // Every arrival is accounted for: the offers measured are reported and a shortfall is printed, never
-    // dropped silently. The floor, in the same run at the same rate: the same ring and threads with a
-    // consumer that does no routing (FloorRun.swift).
+    // dropped silently. The floors, in the same run at the same rate: the same ring and threads with a
+    // consumer that does no routing, idle or busy for the pipeline's time per arrival (FloorRun.swift).
     let latencyMetric = BenchmarkMetric.custom("submit_to_offer_ns", polarity: .prefersSmaller, useScalingFactor: false)
     let floorMetric = BenchmarkMetric.custom("floor_submit_to_consume_ns", polarity: .prefersSmaller, useScalingFactor: false)
+    let loadedFloorMetric = BenchmarkMetric.custom("loaded_floor_submit_to_consume_ns", polarity: .prefersSmaller, useScalingFactor: false)
     let singleMaxMetric = BenchmarkMetric.custom("single_thread_max_per_s", polarity: .prefersLarger, useScalingFactor: false)
     let pipelineMaxMetric = BenchmarkMetric.custom("pipeline_max_per_s", polarity: .prefersLarger, useScalingFactor: false)
     let rateMetric = BenchmarkMetric.custom("target_rate_per_s", polarity: .prefersLarger, useScalingFactor: false)
@@ -80,7 +81,7 @@ let benchmarks: @Sendable () -> Void = {
     let missingMetric = BenchmarkMetric.custom("offers_missing", polarity: .prefersSmaller, useScalingFactor: false)
     let throttledMetric = BenchmarkMetric.custom("arrivals_throttled", polarity: .prefersSmaller, useScalingFactor: false)
     Benchmark("Routing.latency.halfMaxRate",
-              configuration: .init(metrics: [latencyMetric, floorMetric, singleMaxMetric, pipelineMaxMetric, rateMetric, achievedMetric,
+              configuration: .init(metrics: [latencyMetric, floorMetric, loadedFloorMetric, singleMaxMetric, pipelineMaxMetric, rateMetric, achievedMetric,
                                              measuredMetric, missingMetric, throttledMetric],
                                    warmupIterations: 0, maxDuration: .seconds(90), maxIterations: 1)) { benchmark in
         let single = ShardCycles()
@@ -116,6 +117,12 @@ let benchmarks: @Sendable () -> Void = {
         print("Routing.latency.halfMaxRate: floor (same ring and threads, no routing) at \(Int(rate))/s: \(floor.count) of \(count) hand-offs; "
               + "p50 \(floorPct(0.5)) ns, p99 \(floorPct(0.99)) ns, p999 \(floorPct(0.999)) ns, max \(floor.last ?? -1) ns")
         for ns in floor { benchmark.measurement(floorMetric, Int(ns)) }
+        let work = Int64(1e9 / maxRate)
+        let loaded = runFloor(count: count, rate: rate, workNanos: work).sorted()
+        func loadedPct(_ p: Double) -> Int64 { loaded.isEmpty ? -1 : loaded[min(loaded.count - 1, Int(Double(loaded.count) * p))] }
+        print("Routing.latency.halfMaxRate: loaded floor (the same, consumer busy \(work) ns per arrival: the pipeline's load) "
+              + "p50 \(loadedPct(0.5)) ns, p99 \(loadedPct(0.99)) ns, p999 \(loadedPct(0.999)) ns, max \(loaded.last ?? -1) ns")
+        for ns in loaded { benchmark.measurement(loadedFloorMetric, Int(ns)) }
     }
 
     // Memory: bytes of router state per agent and per waiting contact (anonymous memory growth, before/after).
