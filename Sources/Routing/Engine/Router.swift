@@ -11,8 +11,6 @@ public final class Router {
     /// offer observer must not call back into it), so the dynamic exclusivity check Swift would make on
     /// every access to a class's stored property can never fire; it cost ~6% of a contact cycle.
     @exclusivity(unchecked) var core: RouterCore
-    /// The second output buffer of `drainOutputs` (swapped with the core's, so draining never allocates).
-    @exclusivity(unchecked) private var spareOutputs: [RoutingOutput] = []
 
     /// A router with an empty configuration.
     /// - Parameters:
@@ -21,7 +19,6 @@ public final class Router {
     ///   - emitsStatsChanges: whether `statsChanged` outputs are produced.
     public init(randomSeed: UInt64 = 0x9E37_79B9_7F4A_7C15, historyCapacity: Int = 1 << 14, emitsStatsChanges: Bool = true) {
         core = RouterCore(randomSeed: randomSeed, historyCapacity: historyCapacity, emitsStatsChanges: emitsStatsChanges)
-        spareOutputs.reserveCapacity(64)
     }
 
     /// Emit `statsChanged` outputs (the server may not need them on every event).
@@ -59,20 +56,13 @@ public final class Router {
     /// Hands every pending output to `body`, in order, then forgets them: the same as polling until nil,
     /// without copying each output out one call at a time. `body` must not call back into this router.
     public func drainOutputs(_ body: (RoutingOutput) -> Void) {
-        guard core.outputCursor < core.outputs.count else {
-            if !core.outputs.isEmpty { core.outputs.removeAll(keepingCapacity: true); core.outputCursor = 0 }
-            return
-        }
-        var batch: [RoutingOutput] = []
-        swap(&batch, &spareOutputs)
-        swap(&batch, &core.outputs)
-        let start = core.outputCursor
+        let start = core.outputCursor, end = core.outputCount
         core.outputCursor = 0
-        batch.withUnsafeBufferPointer { b in
-            for i in start..<b.count { body(b[i]) }
+        core.outputCount = 0
+        guard start < end else { return }
+        core.outputs.withUnsafeBufferPointer { b in
+            for i in start..<end { body(b[i]) }
         }
-        batch.removeAll(keepingCapacity: true)
-        spareOutputs = batch
     }
 
     /// Earliest pending timer deadline: call `handle(.tick, now:)` at or after it.

@@ -12,7 +12,11 @@ struct RouterCore {
     var offers: [OfferRecord] = []
     var freeOffers: [UInt32] = []
     var timers = TimerQueue()
+    /// Pending outputs are `outputs[outputCursor..<outputCount]`. The array only grows: draining resets the
+    /// two counters (outputs are plain values, nothing to release), so steady-state routing neither
+    /// allocates nor pays for `removeAll` per event.
     var outputs: [RoutingOutput] = []
+    var outputCount = 0
     var outputCursor = 0
     var dirtyQueues: [QueueID] = []
     var history: [Decision] = []
@@ -89,8 +93,9 @@ struct RouterCore {
     /// Next output, or nil when drained (STYLE.md "drain outputs").
 
     mutating func pollOutput() -> RoutingOutput? {
-        guard outputCursor < outputs.count else {
-            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true); outputCursor = 0 }
+        guard outputCursor < outputCount else {
+            outputCount = 0
+            outputCursor = 0
             return nil
         }
         let output = outputs[outputCursor]
@@ -104,10 +109,13 @@ struct RouterCore {
     }
 
 
-    mutating func emit(_ output: RoutingOutput) { outputs.append(output) }
+    mutating func emit(_ output: RoutingOutput) {
+        if outputCount < outputs.count { outputs[outputCount] = output } else { outputs.append(output) }
+        outputCount += 1
+    }
 
 
-    mutating func refuse(_ error: RoutingError) { outputs.append(.refused(error)) }
+    mutating func refuse(_ error: RoutingError) { emit(.refused(error)) }
 
 
     mutating func markDirty(_ q: QueueID) {
@@ -121,7 +129,7 @@ struct RouterCore {
         guard !dirtyQueues.isEmpty else { return }
         for q in dirtyQueues {
             queues[Int(q)].statsDirty = false
-            outputs.append(.statsChanged(queue: q))
+            emit(.statsChanged(queue: q))
         }
         dirtyQueues.removeAll(keepingCapacity: true)
     }
