@@ -2,14 +2,14 @@
 /// path reaches its arrays through `inout self` (statically checked exclusivity) instead of a class's stored
 /// properties (a dynamic exclusivity check on every access). `Router` holds one and forwards to it.
 struct RouterCore {
-    var agents: [AgentRecord] = []
-    var queues: [QueueRecord] = []
-    var members: [MemberRecord] = []
+    let agents = RecordTable<AgentRecord>()
+    let queues = RecordTable<QueueRecord>()
+    let members = RecordTable<MemberRecord>()
     var freeMembers: [UInt32] = []
-    var contacts: [ContactRecord] = []
+    let contacts = RecordTable<ContactRecord>()
     var freeContacts: [UInt32] = []
     var contactSlots = ContactIndex()
-    var offers: [OfferRecord] = []
+    let offers = RecordTable<OfferRecord>()
     var freeOffers: [UInt32] = []
     var timers = TimerQueue()
     /// Pending outputs are `outputs[outputCursor..<outputCount]`. The array only grows: draining resets the
