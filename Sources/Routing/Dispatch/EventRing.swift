@@ -111,6 +111,12 @@ public final class EventRing<Element: Sendable>: @unchecked Sendable {
         sequence(index).store(position &+ 1, ordering: .releasing)
     }
 
+    /// Whether the oldest position holds a published element (the consumer's look before it sleeps).
+    public var hasElement: Bool {
+        let position = head.load(ordering: .relaxed)
+        return sequence(position & mask).load(ordering: .acquiring) == position &+ 1
+    }
+
     /// Removes the oldest element, or nil when empty (or when the producer that claimed the oldest slot has
     /// not published it yet). One consumer at a time (a shard's thread): the head is the consumer's own
     /// counter, so taking an element is a load and two stores, no compare-and-swap. Handing the ring to

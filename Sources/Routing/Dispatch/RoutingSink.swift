@@ -63,4 +63,8 @@ public enum IdleStrategy: Sendable, Hashable {
     case yield
     /// Spin a while, then sleep this many microseconds between polls.
     case backoff(sleepMicroseconds: UInt32)
+    /// Spin a while, yield a while, then sleep until an event or query is submitted or the next timer is due
+    /// (`ShardParking`): an idle shard uses no CPU and wakes within a condition-variable signal of a submit.
+    /// Producers then pay one memory fence per submit.
+    case park
 }

@@ -19,6 +19,11 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
     /// The output sink.
     public let sink: Sink
     @usableFromInline let ring: EventRing<ShardInput>
+    /// Sleep and wake-up of the idle thread (`IdleStrategy.park`).
+    @usableFromInline let parking = ShardParking()
+    /// The longest one park may last (see `sleepBudget`); set before `start`. Tests raise it so that only a
+    /// wake-up or a due timer ends a park.
+    var maxParkNanoseconds: Int64 = 50_000_000
     private let batchSize: Int
     private let running = ManagedAtomic<Bool>(false)
     private var thread: pthread_t? = nil
@@ -38,12 +43,15 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
         // Claim first: "full" is known before the event is wrapped, so neither path copies the enum.
         guard let position = ring.claim() else { return event }
         ring.publish(.event(event), at: position)
+        parking.wakeIfParked()
         return nil
     }
 
     /// Submits a query; `reply` runs on the shard thread. Returns false when the ring is full.
     public func query(_ q: RoutingQuery, reply: @escaping @Sendable (RoutingAnswer) -> Void) -> Bool {
-        ring.submit(.query(q, reply: reply)) == nil
+        guard ring.submit(.query(q, reply: reply)) == nil else { return false }
+        parking.wakeIfParked()
+        return true
     }
 
     /// Drains up to one batch at `now`, fires due timers, delivers outputs. Returns the inputs processed.
@@ -90,6 +98,7 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
     ///   scheduler. A CPU the process may not use is ignored (the thread runs unpinned).
     public func start(clock: some RoutingClock, idle: IdleStrategy = .backoff(sleepMicroseconds: 20), cpu: Int? = nil) -> Bool {
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return false }
+        if case .park = idle { parking.enabled.store(true, ordering: .releasing) }
         let box = Unmanaged.passRetained(ShardThreadBox { [self] in
             if let cpu { _ = pinCurrentThread(toCPU: cpu) }
             self.loop(clock: clock, idle: idle)
@@ -114,6 +123,7 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
     public func stop() {
         guard running.compareExchange(expected: true, desired: false, ordering: .acquiringAndReleasing).exchanged,
               let tid = thread else { return }
+        parking.wake()
         pthread_join(tid, nil)
         thread = nil
     }
@@ -133,8 +143,24 @@ public final class Shard<Sink: RoutingSink>: @unchecked Sendable {
                 sched_yield()
             case .backoff(let micros):
                 if idleRounds > 1_000 { usleep(micros) } else if idleRounds > 100 { sched_yield() }
+            case .park:
+                if idleRounds > 200 {
+                    parking.park(atMost: sleepBudget(clock)) { !ring.hasElement && running.load(ordering: .relaxed) }
+                } else if idleRounds > 50 {
+                    sched_yield()
+                }
             }
         }
+    }
+}
+
+extension Shard {
+    /// The longest a parked shard may sleep: until its next timer is due on `clock`, at most 50 ms (a clock
+    /// that is not the monotonic one, e.g. a test's, may move without anyone submitting).
+    func sleepBudget(_ clock: some RoutingClock) -> Int64 {
+        let cap = maxParkNanoseconds
+        guard let deadline = router.nextDeadline else { return cap }
+        return max(0, min(cap, deadline.nanoseconds &- clock.now().nanoseconds))
     }
 }
 

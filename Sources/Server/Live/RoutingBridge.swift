@@ -46,7 +46,8 @@ public final class RoutingBridge: Sendable {
     /// Starts the shard threads and loads the whole directory into the router.
     public func start() async throws {
         guard running.set(true) else { return }
-        dispatcher.start(clock: clock, idle: .backoff(sleepMicroseconds: 500))
+        // Parked when idle: no CPU while nothing happens, woken by the next submit or timer.
+        dispatcher.start(clock: clock, idle: .park)
         try await loadDirectory()
         _ = loaded.set(true)
     }
