@@ -24,11 +24,13 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Routing", package: rootPackage),
-                "CMallocStats",
+                "CMallocStats", "BenchmarkSupport",
             ],
             path: "Benchmarks/RoutingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // What both executables share: the clock, paired runs (ours and the reference alternating), percentiles.
+        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
         // malloc_trim for the Routing memory figures (RSS growth must not hide in freed memory).
         .target(name: "CMallocStats", path: "Benchmarks/RoutingBenchmarksSystem/CMallocStats"),
         // Raw C libraries for the Media reference measurements (same system libraries Media links).
@@ -40,7 +42,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Media", package: rootPackage),
-                "CBenchSRTP", "CBenchOpus", "CBenchOpenSSL",
+                "CBenchSRTP", "CBenchOpus", "CBenchOpenSSL", "BenchmarkSupport",
             ],
             path: "Benchmarks/MediaBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -29,11 +29,8 @@ int sb_routing_allowed_cpu_count(void) {
     int n = CPU_COUNT(&set);
     return n > 0 ? n : 1;
 }
-
-int sb_routing_current_cpu(void) { return sched_getcpu(); }
 #else
 int sb_routing_pin_current_thread(int cpu) { (void)cpu; return -1; }
 int sb_routing_unpin_current_thread(void) { return -1; }
 int sb_routing_allowed_cpu_count(void) { return 1; }
-int sb_routing_current_cpu(void) { return -1; }
 #endif

@@ -1,15 +1,9 @@
+import BenchmarkSupport
 import Routing
 import CMallocStats
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Monotonic nanoseconds.
-@inline(__always) func monotonicNanos() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-}
 
 /// Anonymous resident memory of this process in bytes (`Anonymous` of /proc/self/smaps_rollup, counted from
 /// the page tables; `RssAnon` of /proc/self/status is a per-CPU approximation that missed megabytes here), after giving free

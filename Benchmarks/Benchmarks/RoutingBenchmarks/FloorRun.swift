@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Routing
 import Synchronization
 #if canImport(Glibc)

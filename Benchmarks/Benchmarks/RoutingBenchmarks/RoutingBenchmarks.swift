@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Routing
 
 /// Issue 3 §6. Scenario: 10,000 agents, 1,000 queues over three channels, 5 queues per agent, default
@@ -34,32 +35,14 @@ let benchmarks: @Sendable () -> Void = {
                                    maxDuration: .seconds(30), maxIterations: 1)) { benchmark in
         let ours = ShardCycles(), baseline = BaselineCycles()
         let block = 20_000   // ≈ 15 ms of ours, ≈ 100 ms of the baseline: long enough that neither runs on the cache the other left cold
-        for _ in 0..<3 { ours.run(cycles: block); baseline.run(cycles: block) }
-        func timed(_ body: () -> Void) -> Int64 {
-            let start = monotonicNanos()
-            body()
-            return monotonicNanos() - start
-        }
-        var ratios: [Int] = []
-        let end = monotonicNanos() + 4_000_000_000
-        var pair = 0
-        while pair < 30 || monotonicNanos() < end {
-            let oursNanos: Int64, baselineNanos: Int64
-            if pair & 1 == 0 {
-                oursNanos = timed { ours.run(cycles: block) }; baselineNanos = timed { baseline.run(cycles: block) }
-            } else {
-                baselineNanos = timed { baseline.run(cycles: block) }; oursNanos = timed { ours.run(cycles: block) }
-            }
-            benchmark.measurement(oursRate, Int(Int64(block) * 1_000_000_000 / max(1, oursNanos)))
-            benchmark.measurement(baselineRate, Int(Int64(block) * 1_000_000_000 / max(1, baselineNanos)))
-            let ratio = Int(baselineNanos * 1000 / max(1, oursNanos))
+        func rate(_ nanos: Int64) -> Int { Int(Int64(block) * 1_000_000_000 / max(1, nanos)) }
+        let ratios = runPairs(operations: block, warmupPairs: 3, seconds: 4, minimumPairs: 30,
+                              ours: { ours.run(cycles: $0) }, reference: { baseline.run(cycles: $0) }) { oursNanos, baselineNanos, ratio in
+            benchmark.measurement(oursRate, rate(oursNanos))
+            benchmark.measurement(baselineRate, rate(baselineNanos))
             benchmark.measurement(pairedRatio, ratio)
-            ratios.append(ratio)
-            pair += 1
         }
-        ratios.sort()
-        print("Routing.cycles.paired: \(pair) pairs of \(block) cycles; ours / baseline p25 \(Double(ratios[ratios.count / 4]) / 1000), "
-              + "p50 \(Double(ratios[ratios.count / 2]) / 1000), p75 \(Double(ratios[ratios.count * 3 / 4]) / 1000)")
+        print("Routing.cycles.paired: \(ratios.count) pairs of \(block) cycles; ours / baseline " + quartiles(ofRatiosX1000: ratios))
     }
 
     // Latency: submit-to-offer at half of the measured maximum rate, shard on its own polling thread (CPU 1),
@@ -104,24 +87,21 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(missingMetric, run.submitted - run.latencies.count)
         benchmark.measurement(throttledMetric, run.throttled)
         let sorted = run.latencies.sorted()
-        func pct(_ p: Double) -> Int64 { sorted.isEmpty ? -1 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         print("Routing.latency.halfMaxRate: target \(Int(rate))/s, achieved \(Int(run.achievedRate))/s; "
               + "offers measured \(sorted.count) of \(run.submitted), throttled \(run.throttled), ring full \(run.ringFull); "
-              + "p50 \(pct(0.5)) ns, p99 \(pct(0.99)) ns, p999 \(pct(0.999)) ns, max \(sorted.last ?? -1) ns")
+              + "p50 \(percentile(sorted, 0.5)) ns, p99 \(percentile(sorted, 0.99)) ns, p999 \(percentile(sorted, 0.999)) ns, max \(sorted.last ?? -1) ns")
         if sorted.count < run.submitted {
             print("Routing.latency.halfMaxRate: WARNING \(run.submitted - sorted.count) arrivals were not offered within the drain window")
         }
         for ns in run.latencies { benchmark.measurement(latencyMetric, Int(ns)) }
         let floor = runFloor(count: count, rate: rate).sorted()
-        func floorPct(_ p: Double) -> Int64 { floor.isEmpty ? -1 : floor[min(floor.count - 1, Int(Double(floor.count) * p))] }
         print("Routing.latency.halfMaxRate: floor (same ring and threads, no routing) at \(Int(rate))/s: \(floor.count) of \(count) hand-offs; "
-              + "p50 \(floorPct(0.5)) ns, p99 \(floorPct(0.99)) ns, p999 \(floorPct(0.999)) ns, max \(floor.last ?? -1) ns")
+              + "p50 \(percentile(floor, 0.5)) ns, p99 \(percentile(floor, 0.99)) ns, p999 \(percentile(floor, 0.999)) ns, max \(floor.last ?? -1) ns")
         for ns in floor { benchmark.measurement(floorMetric, Int(ns)) }
         let work = Int64(1e9 / maxRate)
         let loaded = runFloor(count: count, rate: rate, workNanos: work).sorted()
-        func loadedPct(_ p: Double) -> Int64 { loaded.isEmpty ? -1 : loaded[min(loaded.count - 1, Int(Double(loaded.count) * p))] }
         print("Routing.latency.halfMaxRate: loaded floor (the same, consumer busy \(work) ns per arrival: the pipeline's load) "
-              + "p50 \(loadedPct(0.5)) ns, p99 \(loadedPct(0.99)) ns, p999 \(loadedPct(0.999)) ns, max \(loaded.last ?? -1) ns")
+              + "p50 \(percentile(loaded, 0.5)) ns, p99 \(percentile(loaded, 0.99)) ns, p999 \(percentile(loaded, 0.999)) ns, max \(loaded.last ?? -1) ns")
         for ns in loaded { benchmark.measurement(loadedFloorMetric, Int(ns)) }
     }
 

@@ -12,7 +12,4 @@ int sb_routing_unpin_current_thread(void);
 /// The number of CPUs this process may run on (its affinity mask), at least 1.
 int sb_routing_allowed_cpu_count(void);
 
-/// The CPU the calling thread runs on now, or -1 when unknown.
-int sb_routing_current_cpu(void);
-
 #endif

@@ -66,32 +66,35 @@ struct ContactIndex {
         }
     }
 
+    /// Sets `key`'s slot in one probe: until the probe passes an entry nearer its home than the key would
+    /// be, the key may be there (then it is updated); from that entry on it is not, and the new entry takes
+    /// that bucket, carrying the displaced one on ("rob the rich"). Runs stay sorted by home bucket.
     private mutating func insert(_ key: ContactID, _ value: UInt32) {
-        let currentBits = bits
-        if capacity > 0, let i = entries.withUnsafeBufferPointer({ Self.find(key, $0, bits: currentBits) }) {
-            entries[i].slot = value
-            return
-        }
         if 2 * (count + 1) > capacity { rehash(to: max(8, capacity * 2)) }
         let mask = capacity - 1, bits = self.bits
-        entries.withUnsafeMutableBufferPointer { e in
+        let added: Bool = entries.withUnsafeMutableBufferPointer { e in
             var carried = Entry(key: key, slot: value)
             var i = Self.bucket(key, bits: bits, mask: mask)
             var probed = 0
+            var placing = false
             while e[i].slot != nilIndex {
-                // Take the bucket from an entry nearer its home than the carried one is ("rob the rich");
-                // carry that entry on. Runs stay sorted by home bucket.
+                if !placing, e[i].key == key {
+                    e[i].slot = value
+                    return false
+                }
                 let resident = Self.distance(e[i].key, at: i, bits: bits, mask: mask)
                 if resident < probed {
                     swap(&carried, &e[i])
                     probed = resident
+                    placing = true
                 }
                 i = (i &+ 1) & mask
                 probed &+= 1
             }
             e[i] = carried
+            return true
         }
-        count += 1
+        if added { count += 1 }
     }
 
     /// Removes `key`; returns its slot if it was present.

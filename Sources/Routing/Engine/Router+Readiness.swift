@@ -21,8 +21,7 @@ extension RouterCore {
         let room = (agents[ai].hasRoom(.voice), agents[ai].hasRoom(.webchat), agents[ai].hasRoom(.whatsapp))
         var changed = touch
         // The agent's slot list is read by index through `agents` (no retain of the nested array, which a
-        // closure over it would need), while member and queue links are edited through buffer pointers
-        // (one uniqueness check for the whole pass, not one per link).
+        // closure over it would need), while member and queue links are edited through buffer pointers.
         let slotCount = agents[ai].members.count
         members.withUnsafeMutableBufferPointer { mb in
             queues.withUnsafeMutableBufferPointer { qb in

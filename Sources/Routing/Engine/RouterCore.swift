@@ -1,6 +1,7 @@
 /// The state and the logic of `Router`, as a value: every engine method is `mutating` on it, so the hot
 /// path reaches its arrays through `inout self` (statically checked exclusivity) instead of a class's stored
-/// properties (a dynamic exclusivity check on every access). `Router` holds one and forwards to it.
+/// properties (a dynamic exclusivity check on every access). The per-record tables are `RecordTable`s
+/// (shared by copies of the core, see there). `Router` holds one and forwards to it.
 struct RouterCore {
     let agents = RecordTable<AgentRecord>()
     let queues = RecordTable<QueueRecord>()
