@@ -26,7 +26,7 @@ VERIFY_TOKEN = "verify-me-please"
 class Switchboard:
     """`switchboard serve` on a free port, e-mails as .eml files in its data folder. restart() keeps the data."""
 
-    def __init__(self, data_dir, graph_url="http://127.0.0.1:9", workspace_grace=3, visitor_grace=2):
+    def __init__(self, data_dir, graph_url="http://127.0.0.1:9", workspace_grace=3, visitor_grace=2, shards=None, extra_env=None):
         self.data_dir = str(data_dir)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -36,6 +36,9 @@ class Switchboard:
                         SWITCHBOARD_WHATSAPP_GRAPH_URL=graph_url, SWITCHBOARD_WHATSAPP_RETRY_BASE_MS="100",
                         SWITCHBOARD_WORKSPACE_GRACE_SECONDS=str(workspace_grace),
                         SWITCHBOARD_VISITOR_GRACE_SECONDS=str(visitor_grace))
+        if shards:
+            self.env["SWITCHBOARD_ROUTER_SHARDS"] = str(shards)
+        self.env.update(extra_env or {})
         self.env.pop("SWITCHBOARD_SMTP_URL", None)
         self.proc = None
         self.logs = ""
@@ -104,9 +107,14 @@ class Switchboard:
                 found.append(message)
         return found
 
-    def link(self, to, kind):
+    def link_newest(self, to, kind):
+        """The token of the newest mail to `to` with a `kind` link."""
+        return self.link(to, kind, newest=True)
+
+    def link(self, to, kind, newest=False):
         def find():
-            for message in self.mails(to):
+            messages = self.mails(to)
+            for message in (reversed(messages) if newest else messages):
                 text = message.get_body(preferencelist=("plain",)).get_content()
                 match = re.search(r"(https?://\S+/" + kind + r"\?token=\S+)", text)
                 if match:

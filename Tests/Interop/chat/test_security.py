@@ -1,0 +1,200 @@
+"""Issue 10: holes and defects found by review and by use, shown against the real binary on real sockets.
+Each test here failed on the code before its fix (the note of issue 10 names the commits)."""
+import json
+import os
+import subprocess
+import time
+
+import pytest
+import requests
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from chathelpers import BIN, Switchboard, agent_ws, visitor_ws, wait_for
+
+
+def ready_center(tmp_path, cleanup, shards=None, **queue_settings):
+    sb = Switchboard(tmp_path / "data", **({"shards": shards} if shards else {}))
+    cleanup.append(sb.stop)
+    tenant = sb.tenant("loja")
+    settings = {"wrapUpSeconds": 60, "offerTimeoutSeconds": 60}
+    settings.update(queue_settings)
+    queue = sb.queue(tenant, "Chat do site", "webchat", **settings)
+    return sb, tenant, queue
+
+
+def open_agent(sb, token, cleanup, queue):
+    ws = agent_ws(sb, token)
+    cleanup.append(ws.close)
+    ws.type("welcome")
+    assert ws.request({"type": "queue.login", "queueId": queue})["type"] == "ack"
+    assert ws.request({"type": "state.set", "state": "available"})["type"] == "ack"
+    return ws
+
+
+def closed_with(ws, timeout=10):
+    """Reads until the server closes the socket; returns (code, reason) of its close frame."""
+    deadline = time.time() + timeout
+    with pytest.raises(ConnectionClosed) as closed:
+        while time.time() < deadline:
+            ws.ws.recv(timeout=max(0.05, deadline - time.time()))
+        raise AssertionError("the server did not close the socket")
+    frame = closed.value.rcvd
+    return (frame.code, frame.reason) if frame else (None, None)
+
+
+# §1.9 Router outputs reach agents of other tenants.
+def test_an_auto_pause_reaches_only_the_agent_of_its_own_shard(tmp_path, cleanup):
+    # Two tenants on two shards: each has one agent, and agent numbers are dense per shard, so both are agent 0.
+    sb, tenant_a, queue_a = ready_center(tmp_path, cleanup, shards=2, offerTimeoutSeconds=5, maxNoAnswer=1)
+    tenant_b = sb.tenant("outra")
+    queue_b = sb.queue(tenant_b, "Chat da outra", "webchat")
+    _, token_a = sb.ready_agent(tenant_a, "ana@loja.test", "Ana", [queue_a])
+    _, token_b = sb.ready_agent(tenant_b, "bia@outra.test", "Bia", [queue_b])
+    a = open_agent(sb, token_a, cleanup, queue_a)
+    b = open_agent(sb, token_b, cleanup, queue_b)
+    site = sb.site(queue_a)
+    v = visitor_ws(sb, site["siteKey"])
+    cleanup.append(v.close)
+    v.type("welcome")
+    assert v.request({"type": "start", "name": "Cliente", "text": "oi"})["type"] == "ack"
+    a.type("offer", timeout=10)
+    # Ana does not answer: the offer times out and the router pauses her (max no-answer 1).
+    assert a.type("offer.withdrawn", timeout=10)["reason"] == "timed_out"
+    assert a.type("state", timeout=10, state="paused")["reason"] == "no_answer"
+    # Bia, of the other tenant, is told nothing.
+    with pytest.raises(AssertionError):
+        b.type("state", timeout=2, state="paused")
+    state_b = sb.ok(sb.get(f"/api/v1/me", token_b))
+    assert state_b["user"]["email"] == "bia@outra.test"
+
+
+# §1.3 A logged-out, deleted or password-reset agent keeps a working workspace WebSocket.
+def test_revoking_a_session_closes_the_agents_workspace_with_a_reason(tmp_path, cleanup):
+    sb, tenant, queue = ready_center(tmp_path, cleanup)
+    user, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+
+    # Logout ends that session: its socket is closed, a socket of another session of the same agent stays.
+    ws = open_agent(sb, token, cleanup, queue)
+    other_token = sb.ok(sb.post("/api/v1/auth/login", {"email": "ana@loja.test", "password": "S3nha!forte-123"}))["token"]
+    other = open_agent(sb, other_token, cleanup, queue)
+    assert sb.post("/api/v1/auth/logout", token=token).status_code == 204
+    ended = ws.type("session.ended", timeout=10)
+    assert ended["reason"] == "logged_out", ended
+    assert closed_with(ws) == (4001, "logged_out")
+    assert other.request({"type": "ping"})["type"] == "ack"
+
+    # The admin sets the password: every session of the agent ends.
+    assert sb.post(f"/api/v1/users/{user}/set-password", {"password": "Outra!Senha-456"}, sb.support).status_code == 204
+    assert closed_with(other) == (4001, "password_changed")
+    assert sb.get("/api/v1/me", other_token).status_code == 401
+
+    # Omnichannel turned off: the agent is no longer ready; the socket closes with 4003.
+    token = sb.ok(sb.post("/api/v1/auth/login", {"email": "ana@loja.test", "password": "Outra!Senha-456"}))["token"]
+    ws = agent_ws(sb, token)
+    cleanup.append(ws.close)
+    ws.type("welcome")
+    reply = requests.patch(f"{sb.base}/api/v1/users/{user}?confirm=true", json={"omnichannelEnabled": False}, headers=sb.h(sb.support), timeout=10)
+    assert reply.status_code == 200, reply.text
+    code, reason = closed_with(ws)
+    assert code == 4003 and "omnichannel_disabled" in reason, (code, reason)
+
+    # Deleted: closed with 4001 user_deleted.
+    sb.ok(requests.patch(f"{sb.base}/api/v1/users/{user}?confirm=true", json={"omnichannelEnabled": True}, headers=sb.h(sb.support), timeout=10))
+    sb.ok(sb.post("/api/v1/email-confirmation", {"token": sb.link_newest("ana@loja.test", "confirm-email")}))
+    ws = agent_ws(sb, token)
+    cleanup.append(ws.close)
+    ws.type("welcome")
+    assert requests.delete(f"{sb.base}/api/v1/users/{user}", headers=sb.h(sb.support), timeout=10).status_code == 204
+    assert closed_with(ws) == (4001, "user_deleted")
+
+
+# §2.3 WebSocket upgrades are refused with an empty 400.
+def test_refused_websocket_upgrades_answer_the_documented_status_and_error(tmp_path, cleanup):
+    sb = Switchboard(tmp_path / "data")
+    cleanup.append(sb.stop)
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    anonymous = requests.get(sb.base + "/api/v1/agent/ws", headers=upgrade, timeout=10)
+    assert anonymous.status_code == 401, (anonymous.status_code, anonymous.text)
+    assert anonymous.json()["error"]["code"] == "unauthenticated"
+    bad_token = requests.get(sb.base + "/api/v1/agent/ws", headers=dict(upgrade, Authorization="Bearer nope"), timeout=10)
+    assert bad_token.status_code == 401 and bad_token.json()["error"]["code"] == "unauthenticated"
+    unknown = requests.get(sb.base + "/webchat/ws?site=no-such-site", headers=upgrade, timeout=10)
+    assert unknown.status_code == 404, (unknown.status_code, unknown.text)
+    assert unknown.json()["error"]["code"] == "unknown_site"
+    metrics = requests.get(sb.base + "/metrics", timeout=10).text
+    assert 'status="401"' in metrics
+
+
+# §2.4 Unknown routes answer 404 with an empty body.
+def test_unknown_routes_and_methods_answer_the_json_error_shape(tmp_path, cleanup):
+    sb = Switchboard(tmp_path / "data")
+    cleanup.append(sb.stop)
+    for path in ("/api/v1/nope", "/nope", "/api/v1/users/x/y/z"):
+        reply = requests.get(sb.base + path, headers={"Accept-Language": "pt-BR"}, timeout=10)
+        assert reply.status_code == 404, (path, reply.status_code)
+        body = reply.json()
+        assert body["error"]["code"] == "not_found" and body["error"]["message"], body
+    reply = requests.delete(sb.base + "/health", timeout=10)
+    assert reply.status_code in (404, 405)
+    assert reply.json()["error"]["code"] in ("not_found", "method_not_allowed")
+
+
+# §2.1 The admin's direct password set leaves the agent locked out.
+def test_a_password_set_by_the_admin_lets_the_agent_log_in_and_use_the_workspace(tmp_path, cleanup):
+    sb, tenant, queue = ready_center(tmp_path, cleanup)
+    user, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    # An existing agent is moved onto omnichannel again: that clears e-mail verification (PRODUCT.md).
+    sb.ok(requests.patch(f"{sb.base}/api/v1/users/{user}?confirm=true", json={"omnichannelEnabled": False}, headers=sb.h(sb.support), timeout=10))
+    sb.ok(requests.patch(f"{sb.base}/api/v1/users/{user}?confirm=true", json={"omnichannelEnabled": True}, headers=sb.h(sb.support), timeout=10))
+    # The agent cannot use the e-mail: the admin sets the password on the Senha tab.
+    assert sb.post(f"/api/v1/users/{user}/set-password", {"password": "Direta!Senha-789"}, sb.support).status_code == 204
+    login = sb.post("/api/v1/auth/login", {"email": "ana@loja.test", "password": "Direta!Senha-789"})
+    assert login.status_code == 200, login.text
+    token = login.json()["token"]
+    me = sb.ok(sb.get("/api/v1/me", token))
+    assert me["ready"] is True, me
+    ws = open_agent(sb, token, cleanup, queue)
+    assert ws.request({"type": "ping"})["type"] == "ack"
+    audit = sb.ok(sb.get(f"/api/v1/audit?tenantId={tenant}", sb.support))
+    entries = audit["entries"] if isinstance(audit, dict) else audit
+    assert any(e["action"] == "user.set_password" and "email_verified" in json.dumps(e) for e in entries), entries
+
+
+# §1.6 The secret key can be silently replaced.
+def test_an_unreadable_secret_key_stops_the_server_and_is_never_replaced(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    key = data / "secret.key"
+    key.write_text("this is not base64 of 32 bytes\n")
+    env = dict(os.environ, SWITCHBOARD_PORT="0", SWITCHBOARD_HOST="127.0.0.1", SWITCHBOARD_DATA_DIR=str(data))
+    env.pop("SWITCHBOARD_SECRET_KEY", None)
+    proc = subprocess.run([BIN, "serve"], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode != 0
+    assert "secret.key" in proc.stderr + proc.stdout, proc.stderr
+    assert key.read_text() == "this is not base64 of 32 bytes\n"
+
+    # A key file that exists but cannot be read: refused too, left as it is.
+    key.write_text("")
+    proc = subprocess.run([BIN, "serve"], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode != 0 and key.read_text() == ""
+
+    # No key file: one is created (0600) and used again on the next start.
+    key.unlink()
+    sb = Switchboard(data)
+    first = key.read_text()
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    sb.restart()
+    assert key.read_text() == first
+    sb.stop()
+
+
+# §1.12 Every served page and script sends a Content-Security-Policy and X-Content-Type-Options.
+def test_served_pages_and_scripts_carry_csp_and_nosniff(tmp_path, cleanup):
+    sb = Switchboard(tmp_path / "data")
+    cleanup.append(sb.stop)
+    for path in ("/reset-password", "/confirm-email", "/webchat/widget.js", "/webchat/widget.css", "/api/v1/openapi.yaml", "/health"):
+        reply = requests.get(sb.base + path, timeout=10)
+        assert reply.status_code == 200, path
+        assert reply.headers.get("X-Content-Type-Options") == "nosniff", path
+        assert "default-src" in reply.headers.get("Content-Security-Policy", ""), path
