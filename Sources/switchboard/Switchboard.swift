@@ -80,7 +80,14 @@ struct Serve: AsyncParsableCommand {
     var visitorGraceFlag: Int?
     var visitorGrace: Int { visitorGraceFlag ?? Environment.int("SWITCHBOARD_VISITOR_GRACE_SECONDS") ?? 30 }
 
+    @Option(name: .customLong("router-shards"), help: ArgumentHelp(
+        "Router shards, each a thread that routes the contacts of its tenants (SWITCHBOARD_ROUTER_SHARDS); default one per core, at most 8.",
+        valueName: "count"))
+    var routerShardsFlag: Int?
+    var routerShards: Int { routerShardsFlag ?? Environment.int("SWITCHBOARD_ROUTER_SHARDS") ?? RoutingBridge.defaultShardCount }
+
     func validate() throws {
+        guard (1...64).contains(routerShards) else { throw ValidationError("--router-shards is 1-64.") }
         guard URL(string: graphURL)?.scheme != nil else { throw ValidationError("--whatsapp-graph-url must be an absolute URL.") }
         guard (0...86_400).contains(workspaceGrace), (0...86_400).contains(visitorGrace) else {
             throw ValidationError("Grace periods are 0-86400 seconds.")
@@ -99,6 +106,7 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, dataDirectory: URL(fileURLWithPath: data.dataDirectory), publicBaseURL: publicURL,
             logLevel: data.level, supportEmail: supportEmail, secretKeyBase64: Environment.string("SWITCHBOARD_SECRET_KEY"),
             smtpURL: smtpURL, smtpCAFile: smtpCAFile)
+        configuration.routerShards = routerShards
         configuration.chat = ChatSettings(workspaceGrace: .seconds(workspaceGrace), visitorGrace: .seconds(visitorGrace))
         configuration.whatsApp = WhatsAppConfiguration(
             graphBaseURL: graphURL, appSecret: Environment.string("SWITCHBOARD_WHATSAPP_APP_SECRET"),

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var smtpURL: String?
     /// PEM file of a CA to trust for the SMTP server's certificate (SWITCHBOARD_SMTP_CA_FILE).
     public var smtpCAFile: String?
+    /// Router shards (threads); a tenant is routed by exactly one of them.
+    public var routerShards: Int = RoutingBridge.defaultShardCount
     /// Grace periods and limits of the chat WebSockets.
     public var chat: ChatSettings = ChatSettings()
     /// The WhatsApp Cloud API: webhook secrets and the Graph API endpoint.

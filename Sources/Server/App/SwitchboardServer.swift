@@ -44,7 +44,7 @@ public struct SwitchboardServer: Sendable {
             delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
         }
         self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress, now: now)
-        self.routing = RoutingBridge(store: store, capacities: store.conversations, logger: logger)
+        self.routing = RoutingBridge(store: store, capacities: store.conversations, logger: logger, shardCount: configuration.routerShards)
         let events = DirectoryEvents(worker: outbox, routing: routing, logger: logger)
         self.directory = DirectoryService(
             store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL),

@@ -69,55 +69,58 @@ actor ContactCenter {
     // MARK: Router side
 
     /// Consumes the router's outputs until cancelled.
-    func consume(_ outputs: AsyncStream<RoutingOutput>) async {
+    func consume(_ outputs: AsyncStream<ShardOutput>) async {
         for await output in outputs {
-            await handle(output)
+            await handle(output.output, shard: output.shard)
         }
     }
 
-    func handle(_ output: RoutingOutput) async {
+    /// One router output of shard `shard`. Agent and queue numbers are read on that shard only (they are
+    /// dense per shard, so the same number names agents of other tenants on other shards), and a contact
+    /// is touched only when its tenant is routed by that shard.
+    func handle(_ output: RoutingOutput, shard: Int) async {
+        func conversation(_ contact: Routing.ContactID) -> Conversation? {
+            guard let c = open[Int64(contact)], routing.ids.shard(ofTenant: c.tenantID.rawValue) == shard else { return nil }
+            return c
+        }
         switch output {
         case .offer(let offer):
-            guard let c = open[Int64(offer.contact)], let agent = agentID(offer.agent, tenant: c.tenantID) else { return }
+            guard let c = conversation(offer.contact), let agent = agentID(offer.agent, shard: shard) else { return }
             let deadline = offer.deadline.map { now().addingTimeInterval(Double(($0 - routing.clock.now()).nanoseconds) / 1e9) }
             offers[c.seq, default: [:]][agent] = deadline
             shownPlace[c.seq] = nil
             await sendToAgent(agent, await offerView(c, deadline: deadline))
             sendToVisitor(c.seq, ["type": "queue", "position": 1, "estimatedWaitSeconds": 0, "offered": true])
         case .withdrawOffer(let contact, let agentNumber, let reason):
-            guard let c = open[Int64(contact)], let agent = agentID(agentNumber, tenant: c.tenantID) else { return }
+            guard let c = conversation(contact), let agent = agentID(agentNumber, shard: shard) else { return }
             guard offers[c.seq]?.removeValue(forKey: agent) != nil else { return }
             if offers[c.seq]?.isEmpty == true { offers[c.seq] = nil }
             await sendToAgent(agent, ["type": "offer.withdrawn", "contactId": .string(c.id.uuidString), "reason": .string(Self.reasonCode(reason))])
         case .contactEnded(let contact, _, let outcome):
             // An overflow ends the contact in its first queue only; `.overflow` moves it on.
-            guard outcome != .overflowed, var c = open[Int64(contact)] else { return }
+            guard outcome != .overflowed, var c = conversation(contact) else { return }
             await end(&c, outcome: Self.outcomeCode(outcome))
         case .overflow(let contact, _, let to):
-            guard var c = open[Int64(contact)], let queue = routing.directoryQueue(to, tenant: c.tenantID) else { return }
+            guard var c = conversation(contact), let queue = routing.ids.directoryQueue(to, shard: shard).map(Directory.QueueID.init) else { return }
             c.queueID = queue
             await save(c)
             shownPlace[c.seq] = nil
             await refreshPlaces(queue: queue)
         case .autoPaused(let agentNumber, let reason):
-            for (user, _) in agentOutlets {
-                guard let principal = agentPrincipals[user], let tenant = principal.tenantID,
-                      agentID(agentNumber, tenant: tenant) == user else { continue }
-                await sendToAgent(user, ["type": "state", "state": "paused", "reason": .string(Self.pauseName(reason))])
-            }
+            guard let user = agentID(agentNumber, shard: shard) else { return }
+            await sendToAgent(user, ["type": "state", "state": "paused", "reason": .string(Self.pauseName(reason))])
         case .statsChanged(let queueNumber):
-            for tenant in Set(open.values.map(\.tenantID)) {
-                if let queue = routing.directoryQueue(queueNumber, tenant: tenant) { schedulePlaces(queue: queue) }
-            }
+            if let queue = routing.ids.directoryQueue(queueNumber, shard: shard).map(Directory.QueueID.init) { schedulePlaces(queue: queue) }
         case .refused(let error):
-            await refused(error)
+            await refused(error, shard: shard)
         }
     }
 
     /// The router refused an accept that raced with a timeout or withdrawal: undo the optimistic assignment.
-    private func refused(_ error: RoutingError) async {
+    private func refused(_ error: RoutingError, shard: Int) async {
         guard case .noOfferPending(let contact, let agentNumber) = error, var c = open[Int64(contact)],
-              c.status == .assigned, let agent = agentID(agentNumber, tenant: c.tenantID), c.agentID == agent else { return }
+              routing.ids.shard(ofTenant: c.tenantID.rawValue) == shard,
+              c.status == .assigned, let agent = agentID(agentNumber, shard: shard), c.agentID == agent else { return }
         c.status = .waiting
         c.agentID = nil
         c.assignedAt = nil
@@ -175,8 +178,9 @@ actor ContactCenter {
         }
     }
 
-    func agentID(_ number: Routing.AgentID, tenant: Directory.TenantID) -> UserID? {
-        routing.ids.directoryAgent(number, tenant: tenant.rawValue).map(UserID.init)
+    /// The agent behind router agent `number` of shard `shard`.
+    func agentID(_ number: Routing.AgentID, shard: Int) -> UserID? {
+        routing.ids.directoryAgent(number, shard: shard).map(UserID.init)
     }
 
     func save(_ c: Conversation) async {

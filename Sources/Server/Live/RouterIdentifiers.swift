@@ -75,6 +75,22 @@ final class RouterIdentifiers: Sendable {
 
     func linkedAgents(queue: UUID) -> Set<UUID> { state.withLock { $0.linked[queue] ?? [] } }
 
+    /// The shard that routes `tenant`.
+    func shard(ofTenant tenant: UUID) -> Int { shardOf(self.tenant(tenant)) }
+
+    /// The directory id of queue `id` of shard `shard`.
+    func directoryQueue(_ id: Routing.QueueID, shard: Int) -> UUID? {
+        state.withLock { $0.queueIDs[shard]?[id] }
+    }
+
+    /// The directory id of agent `id` of shard `shard`.
+    func directoryAgent(_ id: Routing.AgentID, shard: Int) -> UUID? {
+        state.withLock { $0.agentIDs[shard]?[id] }
+    }
+
+    /// The tenant a known queue belongs to.
+    func tenant(ofQueue id: UUID) -> UUID? { state.withLock { $0.queueTenant[id] } }
+
     func directoryQueue(_ id: Routing.QueueID, tenant: UUID) -> UUID? {
         let shard = shardOf(self.tenant(tenant))
         return state.withLock { $0.queueIDs[shard]?[id] }

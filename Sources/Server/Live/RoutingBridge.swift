@@ -27,14 +27,14 @@ public final class RoutingBridge: Sendable {
     private let stream: AsyncStream<DirectoryEvent>
     private let running = RunningFlag()
     private let loaded = RunningFlag()
-    /// Every router output, in shard order, for the contact center.
-    let outputs: AsyncStream<RoutingOutput>
+    /// Every router output with its shard, in shard order, for the contact center.
+    let outputs: AsyncStream<ShardOutput>
     let clock = MonotonicRoutingClock()
 
-    init(store: any DirectoryStore, capacities: SQLiteConversationStore? = nil, logger: Logger, shardCount: Int = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))) {
-        let (outputs, forward) = AsyncStream<RoutingOutput>.makeStream()
+    init(store: any DirectoryStore, capacities: SQLiteConversationStore? = nil, logger: Logger, shardCount: Int = RoutingBridge.defaultShardCount) {
+        let (outputs, forward) = AsyncStream<ShardOutput>.makeStream()
         self.outputs = outputs
-        let dispatcher = Dispatcher(shardCount: shardCount, makeSink: { _ in RouterOutputs(logger: logger, forward: forward) })
+        let dispatcher = Dispatcher(shardCount: shardCount, makeSink: { RouterOutputs(shard: $0, logger: logger, forward: forward) })
         self.dispatcher = dispatcher
         self.ids = RouterIdentifiers(shardOf: { dispatcher.shardIndex(for: $0) })
         self.store = store
@@ -42,6 +42,9 @@ public final class RoutingBridge: Sendable {
         self.logger = logger
         (self.stream, self.events) = AsyncStream<DirectoryEvent>.makeStream()
     }
+
+    /// One shard per core, at most 8.
+    public static var defaultShardCount: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
 
     /// Starts the shard threads and loads the whole directory into the router.
     public func start() async throws {
