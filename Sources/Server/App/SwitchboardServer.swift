@@ -69,6 +69,7 @@ public struct SwitchboardServer: Sendable {
     public func router() -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: AuthenticationMiddleware(directory: directory))
         PublicRoutes(directory: directory, metrics: Observability.registry).register(on: router)

@@ -33,6 +33,20 @@ struct APIError: HTTPResponseError {
         if case .tooManyAttempts(let seconds) = error { headers[.retryAfter] = String(seconds) }
     }
 
+    /// Hummingbird's own errors (no route, wrong method, body too large, unreadable request) in the API's shape.
+    init(_ error: HTTPError) {
+        let status = error.status
+        let (code, pt, en): (String, String, String) = switch status.code {
+        case 404: ("not_found", "Recurso não encontrado.", "Not found.")
+        case 405: ("method_not_allowed", "Método não permitido neste recurso.", "Method not allowed on this resource.")
+        case 413: ("too_large", "O corpo da requisição é grande demais.", "The request body is too large.")
+        case 400..<500: ("invalid_request", "Requisição inválida.", "Invalid request.")
+        default: ("internal_error", "Erro interno. Tente novamente.", "Internal error. Try again.")
+        }
+        self.init(status: status, code: code) { $0 == .ptBR ? pt : en }
+        headers = error.headers
+    }
+
     static func status(for error: DirectoryError) -> HTTPResponse.Status {
         switch error {
         case .unauthenticated, .invalidCredentials, .externalLoginFailed, .unknownExternalUser: .unauthorized

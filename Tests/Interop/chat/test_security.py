@@ -198,3 +198,23 @@ def test_served_pages_and_scripts_carry_csp_and_nosniff(tmp_path, cleanup):
         assert reply.status_code == 200, path
         assert reply.headers.get("X-Content-Type-Options") == "nosniff", path
         assert "default-src" in reply.headers.get("Content-Security-Policy", ""), path
+
+
+def test_the_reset_page_runs_under_its_policy_in_chromium(tmp_path, cleanup):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+    from interop import chromium
+
+    sb = Switchboard(tmp_path / "data")
+    cleanup.append(sb.stop)
+    browser = chromium()
+    cleanup.append(browser.quit)
+    browser.get(sb.base + "/reset-password?token=not-a-real-token")
+    wait = WebDriverWait(browser, 20)
+    wait.until(ec.visibility_of_element_located((By.ID, "password"))).send_keys("Nova!Senha-123")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    # The page's own script posted the form and shows the API's error: the policy let it run.
+    wait.until(lambda b: b.find_element(By.ID, "result").text.strip() != "")
+    assert "token" in browser.find_element(By.ID, "result").text.lower() or "link" in browser.find_element(By.ID, "result").text.lower()
+    assert "?token=" not in browser.current_url
