@@ -71,8 +71,10 @@ extension DirectoryService {
         }
     }
 
-    /// The Password tab: an admin sets the password directly (same policy). Ends the user's sessions
-    /// and voids every open reset link.
+    /// The Password tab: an admin sets the password directly (same policy), for an agent who cannot use
+    /// their e-mail (PRODUCT.md). Ends the user's sessions and voids every open reset link. The admin
+    /// vouches for the account: an unverified address counts as verified from now on (its pending
+    /// confirmation links are voided), so the agent can log in with this password; the audit says so.
     public func setPassword(by principal: Principal, id: UserID, password: String) async throws {
         let violations = PasswordPolicy.violations(of: password)
         guard violations.isEmpty else { throw DirectoryError.weakPassword(violations) }
@@ -81,14 +83,19 @@ extension DirectoryService {
         try await commit { db in
             var user = try Self.administeredUser(id, by: principal, in: db)
             guard try !Self.isSelfManaged(user, in: db) else { throw DirectoryError.selfManaged }
+            let vouched = !user.emailVerified
             user.passwordHash = passwordHash
+            user.emailVerified = true
             user.updatedAt = at
             try db.update(user)
             try db.revokeSessions(user: id, at: at)
             try db.invalidateTokens(user: id, purpose: .passwordReset, at: at)
+            if vouched { try db.invalidateTokens(user: id, purpose: .emailConfirmation, at: at) }
             try db.append(AuditEntry(
                 tenantID: user.tenantID, actorID: principal.userID, action: "user.set_password", entity: "user",
-                entityID: id.description, before: nil, after: nil, at: at))
+                entityID: id.description, before: nil,
+                after: vouched ? AuditJSON.encode(["email_verified": "vouched_by_admin"]) : nil, at: at))
+            if vouched, let tenantID = user.tenantID { try db.append(DirectoryEvent.agentChanged(tenantID: tenantID, userID: id, at: at)) }
         }
     }
 

@@ -101,7 +101,8 @@ def test_revoking_a_session_closes_the_agents_workspace_with_a_reason(tmp_path, 
 
     # Deleted: closed with 4001 user_deleted.
     sb.ok(requests.patch(f"{sb.base}/api/v1/users/{user}?confirm=true", json={"omnichannelEnabled": True}, headers=sb.h(sb.support), timeout=10))
-    sb.ok(sb.post("/api/v1/email-confirmation", {"token": sb.link_newest("ana@loja.test", "confirm-email")}))
+    assert sb.post(f"/api/v1/users/{user}/set-password", {"password": "Terceira!Senha-1"}, sb.support).status_code == 204
+    token = sb.ok(sb.post("/api/v1/auth/login", {"email": "ana@loja.test", "password": "Terceira!Senha-1"}))["token"]
     ws = agent_ws(sb, token)
     cleanup.append(ws.close)
     ws.type("welcome")
