@@ -231,13 +231,14 @@ struct SQLiteDirectoryAccess: DirectoryWriter {
             }
     }
     func append(_ event: DirectoryEvent) throws -> Int64 {
-        let (tenant, at): (TenantID, Date) = switch event {
+        let (tenant, at): (TenantID?, Date) = switch event {
         case .agentLoggedOutOfAllQueues(let t, _, _, let at), .agentChanged(let t, _, let at), .queueChanged(let t, _, let at),
              .membershipChanged(let t, _, _, let at): (t, at)
+        case .sessionsEnded(let t, _, _, let at): (t, at)
         }
         try db.execute(
             sql: "INSERT INTO directory_events (tenant_id, payload, at) VALUES (?, ?, ?)",
-            arguments: [tenant.description, Encode.json(event), at.timeIntervalSince1970])
+            arguments: [tenant?.description, Encode.json(event), at.timeIntervalSince1970])
         return db.lastInsertedRowID
     }
 }

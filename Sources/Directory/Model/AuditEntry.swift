@@ -38,4 +38,13 @@ public enum DirectoryEvent: Sendable, Codable, Hashable {
     case queueChanged(tenantID: TenantID, queueID: QueueID, at: Date)
     /// A membership (agent ⇄ queue link, or its login state) changed.
     case membershipChanged(tenantID: TenantID, queueID: QueueID, userID: UserID, at: Date)
+    /// Sessions of the user ended (one by logout, or all of them); connections opened with them close.
+    case sessionsEnded(tenantID: TenantID?, userID: UserID, reason: SessionEndReason, at: Date)
+}
+
+/// Why sessions ended: the close reason a workspace connection of that session is given.
+public enum SessionEndReason: String, Sendable, Codable, Hashable {
+    case loggedOut = "logged_out"
+    case passwordChanged = "password_changed"
+    case userDeleted = "user_deleted"
 }

@@ -15,11 +15,15 @@ public struct Principal: Sendable, Hashable {
     public let userID: UserID
     public let tenantID: TenantID?
     public let role: Role
+    /// The hash of the session token the principal authenticated with (nil when not from a session).
+    /// Long-lived connections keep it to notice when that session ends.
+    public let sessionHash: String?
 
-    public init(userID: UserID, tenantID: TenantID?, role: Role) {
+    public init(userID: UserID, tenantID: TenantID?, role: Role, sessionHash: String? = nil) {
         self.userID = userID
         self.tenantID = tenantID
         self.role = role
+        self.sessionHash = sessionHash
     }
 
     /// Whether this principal may see records of `tenant` at all (tenants are walls).

@@ -41,6 +41,7 @@ extension DirectoryService {
             try db.update(user)
             try db.invalidateTokens(user: user.id, purpose: .passwordReset, at: at)
             try db.revokeSessions(user: user.id, at: at)
+            try db.append(DirectoryEvent.sessionsEnded(tenantID: user.tenantID, userID: user.id, reason: .passwordChanged, at: at))
             try db.enqueue(Self.message(.passwordChanged, to: user, link: nil, at: at))
             if !user.emailVerified {
                 try db.invalidateTokens(user: user.id, purpose: .emailConfirmation, at: at)
@@ -89,6 +90,7 @@ extension DirectoryService {
             user.updatedAt = at
             try db.update(user)
             try db.revokeSessions(user: id, at: at)
+            try db.append(DirectoryEvent.sessionsEnded(tenantID: user.tenantID, userID: id, reason: .passwordChanged, at: at))
             try db.invalidateTokens(user: id, purpose: .passwordReset, at: at)
             if vouched { try db.invalidateTokens(user: id, purpose: .emailConfirmation, at: at) }
             try db.append(AuditEntry(

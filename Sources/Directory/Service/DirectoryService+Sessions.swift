@@ -59,7 +59,12 @@ extension DirectoryService {
     public func logout(token: String) async throws {
         let hash = secrets.hash(token)
         let at = now()
-        try await commit { db in try db.revoke(sessionHash: hash, at: at) }
+        try await commit { db in
+            guard let session = try db.session(hash: hash), session.revokedAt == nil else { return }
+            try db.revoke(sessionHash: hash, at: at)
+            let tenant = try db.user(session.userID)?.tenantID
+            try db.append(DirectoryEvent.sessionsEnded(tenantID: tenant, userID: session.userID, reason: .loggedOut, at: at))
+        }
     }
 
     /// Resolves a bearer token to its principal; expired, revoked or unknown tokens are refused.
@@ -70,7 +75,7 @@ extension DirectoryService {
             guard let session = try db.session(hash: hash), session.isValid(at: at), let user = try db.user(session.userID) else {
                 throw DirectoryError.unauthenticated
             }
-            return Principal(userID: user.id, tenantID: user.tenantID, role: user.role)
+            return Principal(userID: user.id, tenantID: user.tenantID, role: user.role, sessionHash: hash)
         }
     }
 

@@ -125,6 +125,7 @@ extension DirectoryService {
             guard user.id != principal.userID else { throw DirectoryError.conflict(reason: "a user cannot delete themselves") }
             for membership in try db.memberships(user: id) { try db.delete(membershipOf: id, in: membership.queueID) }
             try db.revokeSessions(user: id, at: at)
+            try db.append(DirectoryEvent.sessionsEnded(tenantID: user.tenantID, userID: id, reason: .userDeleted, at: at))
             try db.delete(user: id)
             try db.append(AuditEntry(
                 tenantID: user.tenantID, actorID: principal.userID, action: "user.delete", entity: "user",

@@ -44,10 +44,18 @@ final class DirectoryEvents: DirectoryObserver {
 
     func published(_ events: [DirectoryEvent]) {
         routing.publish(events)
+        guard let center = center.value else { return }
         for event in events {
-            if case .agentLoggedOutOfAllQueues(_, let user, let queues, _) = event {
+            switch event {
+            case .agentLoggedOutOfAllQueues(_, let user, let queues, _):
                 logger.info("agent logged out of all queues", metadata: ["user": "\(user)", "queues": "\(queues.count)"])
-                if let center = center.value { Task { await center.agentLoggedOutOfAllQueues(user) } }
+                Task { await center.agentLoggedOutOfAllQueues(user) }
+            case .sessionsEnded(_, let user, let reason, _):
+                Task { await center.sessionsEnded(user, reason: reason) }
+            case .agentChanged(_, let user, _):
+                Task { await center.recheckReadiness(user) }
+            case .queueChanged, .membershipChanged:
+                break
             }
         }
     }

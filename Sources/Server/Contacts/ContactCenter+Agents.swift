@@ -30,6 +30,7 @@ extension ContactCenter {
         agentGrace.removeValue(forKey: user.id)?.cancel()
         agentOutlets[user.id, default: []].insert(outlet)
         agentPrincipals[user.id] = principal
+        if let session = principal.sessionHash { outletSessions[outlet] = session }
         let state = try? await routing.state(agent: user.id)
         var contacts: [JSONValue] = []
         for c in open.values.sorted(by: { $0.seq < $1.seq }) where c.agentID == user.id && (c.status == .assigned || c.status == .wrapUp) {
@@ -56,6 +57,7 @@ extension ContactCenter {
     /// logged out of its queues (its pending offers are withdrawn by the router and re-routed).
     func disconnectAgent(_ user: UserID, outlet: Outlet) {
         agentOutlets[user]?.remove(outlet)
+        outletSessions[outlet] = nil
         guard agentOutlets[user]?.isEmpty ?? true else { return }
         agentOutlets[user] = nil
         let grace = settings.workspaceGrace
@@ -77,6 +79,42 @@ extension ContactCenter {
             logger.info("workspace grace over: agent logged out of its queues", metadata: ["agent": "\(user)"])
         } catch {
             logger.error("workspace grace: logout failed", metadata: ["agent": "\(user)", "error": "\(error)"])
+        }
+    }
+
+    /// Sessions of `user` ended (logout, password changed, user deleted): every workspace connection
+    /// opened with a session that is no longer valid is told why and closed with 4001 and the reason.
+    func sessionsEnded(_ user: UserID, reason: SessionEndReason) async {
+        guard let outlets = agentOutlets[user], !outlets.isEmpty else { return }
+        let at = now()
+        for outlet in outlets {
+            let valid: Bool
+            if let hash = outletSessions[outlet] {
+                valid = (try? await directoryStore.read { try $0.session(hash: hash)?.isValid(at: at) ?? false }) ?? false
+            } else {
+                valid = false
+            }
+            guard !valid else { continue }
+            outlet.send(["type": "session.ended", "reason": .string(reason.rawValue)])
+            outlet.close(code: 4001, reason: reason.rawValue)
+        }
+    }
+
+    /// The agent's record changed: a connected agent who is no longer omnichannel-ready (omnichannel or
+    /// WebRTC turned off, unlinked from every queue) is told why and closed with 4003, as at connect.
+    func recheckReadiness(_ userID: UserID) async {
+        guard let outlets = agentOutlets[userID], !outlets.isEmpty else { return }
+        let found = try? await directoryStore.read { db -> (User, Int)? in
+            guard let user = try db.user(userID) else { return nil }
+            return (user, try db.memberships(user: userID).count)
+        }
+        guard let (user, links) = found ?? nil else { return }  // a deleted user: `sessionsEnded` closes the connections
+        let unmet = Readiness.unmet(user: user, linkedQueueCount: links)
+        guard !unmet.isEmpty else { return }
+        let error = ProtocolError(code: "not_ready", message: "not_ready: " + unmet.map(\.rawValue).joined(separator: ","))
+        for outlet in outlets {
+            outlet.send(WebSocketSession.error(nil, error))
+            outlet.close(code: 4003, reason: error.message)
         }
     }
 

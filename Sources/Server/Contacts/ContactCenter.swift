@@ -44,6 +44,8 @@ actor ContactCenter {
     var offers: [Int64: [UserID: Date?]] = [:]
     var agentOutlets: [UserID: Set<Outlet>] = [:]
     var agentPrincipals: [UserID: Principal] = [:]
+    /// The session each workspace connection was opened with (its token's hash).
+    var outletSessions: [Outlet: String] = [:]
     var agentGrace: [UserID: Task<Void, Never>] = [:]
     var visitorOutlets: [Int64: Set<Outlet>] = [:]
     var visitorGrace: [Int64: Task<Void, Never>] = [:]

@@ -139,6 +139,9 @@ public final class RoutingBridge: Sendable {
                 try await submit(.removeMembership(agent: agent, queue: queue), tenant: tenant)
                 ids.noteLink(queue: queueID.rawValue, agent: userID.rawValue, linked: false)
             }
+        case .sessionsEnded:
+            // Eligibility does not depend on sessions; the contact center closes the connections.
+            break
         case .agentLoggedOutOfAllQueues(let tenant, let userID, _, _):
             // Converge on the stored state rather than replaying "log out of all": if a later login committed
             // first and was published first, a blind logOutAll here would undo it.

@@ -19,8 +19,13 @@ struct WebSocketSession {
             for await text in outlet.stream {
                 do { try await outbound.write(.text(text)) } catch { return }
             }
-            // The outlet was finished: the client stopped reading (its buffer overflowed) or the server is done.
-            try? await outbound.close(.goingAway, reason: "closed by the server")
+            // The outlet was finished: the server closed it with a reason (session ended, agent not ready),
+            // the client stopped reading (its buffer overflowed), or the server is done.
+            if let frame = outlet.closeFrame {
+                try? await outbound.close(.unknown(frame.code), reason: String(frame.reason.prefix(120)))
+            } else {
+                try? await outbound.close(.goingAway, reason: "closed by the server")
+            }
         }
         defer { writer.cancel() }
         do {
