@@ -71,8 +71,9 @@ public struct SessionDescription: Sendable, Equatable {
             switch kind {
             case "o": origin = value
             case "m":
+                // m=<media> <port>[/<number of ports>] <proto> <fmt> ...
                 let fields = value.split(separator: " ").map(String.init)
-                guard fields.count >= 3, let port = Int(fields[1].split(separator: "/")[0]) else { throw .malformedLine(line) }
+                guard fields.count >= 3, !fields[0].isEmpty, let port = Self.port(fields[1]) else { throw .malformedLine(line) }
                 media.append(MediaDescription(kind: fields[0], port: port, proto: fields[2],
                                               formats: Array(fields.dropFirst(3)), connection: nil, attributes: []))
             case "c":
@@ -90,6 +91,16 @@ public struct SessionDescription: Sendable, Equatable {
                 continue
             }
         }
+    }
+
+    /// The port of an m= line's `<port>[/<number of ports>]` field: 0-65535, a count of at least 1.
+    static func port(_ field: String) -> Int? {
+        let parts = field.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let port = Int(parts[0]), (0...65_535).contains(port) else { return nil }
+        if parts.count == 2 {
+            guard let count = Int(parts[1]), count >= 1 else { return nil }
+        }
+        return port
     }
 
     /// The first value of the session-level attribute `name`.
