@@ -219,3 +219,70 @@ def test_the_reset_page_runs_under_its_policy_in_chromium(tmp_path, cleanup):
     wait.until(lambda b: b.find_element(By.ID, "result").text.strip() != "")
     assert "token" in browser.find_element(By.ID, "result").text.lower() or "link" in browser.find_element(By.ID, "result").text.lower()
     assert "?token=" not in browser.current_url
+
+
+class FailingWrites:
+    """Makes the server's real SQLite file refuse updates of conversations while active (a trigger
+    installed from outside, as a full disk or an I/O error would refuse them)."""
+
+    def __init__(self, sb):
+        import sqlite3
+        self.db = sqlite3.connect(os.path.join(sb.data_dir, "switchboard.sqlite"), timeout=10, isolation_level=None)
+
+    def __enter__(self):
+        self.db.execute("CREATE TRIGGER test_fail_updates BEFORE UPDATE ON conversations "
+                        "BEGIN SELECT RAISE(ABORT, 'disk I/O error (test)'); END")
+        return self
+
+    def __exit__(self, *exc):
+        self.db.execute("DROP TRIGGER test_fail_updates")
+
+    def status(self, conversation_id):
+        row = self.db.execute("SELECT status FROM conversations WHERE lower(id) = lower(?)", (conversation_id,)).fetchone()
+        return row[0] if row else None
+
+
+# §1.8 Chat state acknowledged when saving failed.
+def test_accept_close_and_leave_are_acknowledged_only_after_they_are_stored(tmp_path, cleanup):
+    sb, tenant, queue = ready_center(tmp_path, cleanup)
+    _, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    agent = open_agent(sb, token, cleanup, queue)
+    site = sb.site(queue)
+    v = visitor_ws(sb, site["siteKey"])
+    cleanup.append(v.close)
+    v.type("welcome")
+    started = v.request({"type": "start", "name": "Cliente", "text": "oi"})
+    contact = started["conversationId"]
+    agent.type("offer", timeout=10)
+    store = FailingWrites(sb)
+
+    with store:
+        refused = agent.request({"type": "offer.accept", "contactId": contact})
+        assert refused["type"] == "error" and refused["code"] == "storage_failed", refused
+    with pytest.raises(AssertionError):
+        agent.type("contact.assigned", timeout=1)
+    with pytest.raises(AssertionError):
+        v.type("assigned", timeout=0.5)
+    assert store.status(contact) == "waiting"
+    # Nothing changed: the offer still stands and a second try succeeds.
+    assert agent.request({"type": "offer.accept", "contactId": contact})["type"] == "ack"
+    agent.type("contact.assigned")
+    v.type("assigned")
+    assert store.status(contact) == "assigned"
+
+    with store:
+        refused = agent.request({"type": "contact.close", "contactId": contact})
+        assert refused["type"] == "error" and refused["code"] == "storage_failed", refused
+        refused = v.request({"type": "leave"})
+        assert refused["type"] == "error" and refused["code"] == "storage_failed", refused
+    with pytest.raises(AssertionError):
+        v.type("closed", timeout=1)
+    with pytest.raises(AssertionError):
+        agent.type("wrapup.started", timeout=0.5)
+    assert store.status(contact) == "assigned"
+    # The conversation goes on: both sides still talk, then the agent closes it for real.
+    assert v.request({"type": "message", "text": "ainda aqui"})["type"] == "ack"
+    assert agent.type("message")["message"]["text"] == "ainda aqui"
+    assert agent.request({"type": "contact.close", "contactId": contact})["type"] == "ack"
+    assert v.type("closed")["reason"] == "agent_closed"
+    assert store.status(contact) == "wrap_up"
