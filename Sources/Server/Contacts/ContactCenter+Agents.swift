@@ -162,12 +162,9 @@ extension ContactCenter {
             sendToVisitor(c.seq, ["type": "typing", "active": .bool(command["active"]?.boolValue ?? true)])
             return [:]
         case "contact.close":
-            var c = try held(command, by: user)
+            let c = try held(command, by: user)
             guard c.status == .assigned else { throw ProtocolError(code: "invalid_state", message: "The contact is not in conversation.") }
-            try await submit(.complete(contact: Routing.ContactID(c.seq)), tenant: c.tenantID)
-            c.status = .wrapUp
-            c.outcome = "answered"
-            await save(c)
+            try await complete(c)
             sendToVisitor(c.seq, ["type": "closed", "reason": "agent_closed"])
             await sendToAgent(user, ["type": "wrapup.started", "contactId": .string(c.id.uuidString)])
             return ["contactId": .string(c.id.uuidString)]
@@ -203,32 +200,51 @@ extension ContactCenter {
         }
     }
 
-    /// First accept wins: the assignment is recorded before the router is told, so a second accept
-    /// (another tab, or another agent of a ring-all) finds the contact taken. If the router refuses the
-    /// accept (the offer expired meanwhile), `refused` puts the contact back in line.
+    /// First accept wins: the assignment is claimed in memory, written to the store, and only then told to
+    /// the router and relayed, so a second accept (another tab, or another agent of a ring-all) finds the
+    /// contact taken. A failed write gives the claim back (the offer still stands); if the router refuses
+    /// the accept (the offer expired meanwhile), `refused` puts the contact back in line.
     private func accept(_ user: UserID, _ c: Conversation) async throws(ProtocolError) -> JSONValue {
         guard c.status == .waiting else { throw ProtocolError(code: "accepted_elsewhere", message: "Someone else took this contact.") }
         let agent = try routerAgent(user, c)
-        var c = c
+        var assigned = c
+        assigned.status = .assigned
+        assigned.agentID = user
+        assigned.assignedAt = now()
+        open[c.seq] = assigned
+        func giveBack() {
+            if let current = open[c.seq], current.status == .assigned, current.agentID == user { open[c.seq] = c }
+        }
+        do { try await persist(assigned) } catch { giveBack(); throw error }
         offers[c.seq]?[user] = nil
-        c.status = .assigned
-        c.agentID = user
-        c.assignedAt = now()
         shownPlace[c.seq] = nil
-        open[c.seq] = c
         do {
             try await submit(.accept(contact: Routing.ContactID(c.seq), agent: agent), tenant: c.tenantID)
         } catch {
-            c.status = .waiting; c.agentID = nil; c.assignedAt = nil
-            open[c.seq] = c
+            giveBack()
+            await save(c)
             throw error
         }
-        await save(c)
-        let view = await contactView(c, withMessages: true)
+        let view = await contactView(assigned, withMessages: true)
         await sendToAgent(user, ["type": "contact.assigned", "contact": view])
         let name = (try? await directoryStore.read { try $0.user(user)?.name }) ?? nil
         sendToVisitor(c.seq, ["type": "assigned", "agent": .string(name ?? "Agent")])
         return ["contactId": .string(c.id.uuidString)]
+    }
+
+    /// Ends a conversation in progress (the agent closed it, or the customer left): written as wrap-up
+    /// first, then the router is told; a refused write or a busy router changes nothing.
+    func complete(_ c: Conversation) async throws(ProtocolError) {
+        var wrapped = c
+        wrapped.status = .wrapUp
+        wrapped.outcome = "answered"
+        try await persist(wrapped)
+        do {
+            try await submit(.complete(contact: Routing.ContactID(c.seq)), tenant: c.tenantID)
+        } catch {
+            await save(c)
+            throw error
+        }
     }
 
     /// The conversation a command names, which the agent must hold (or, for offers, have been offered).

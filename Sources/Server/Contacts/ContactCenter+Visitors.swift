@@ -165,16 +165,28 @@ extension ContactCenter {
     func leave(_ c: Conversation) async throws(ProtocolError) {
         switch c.status {
         case .scheduled:
+            var closed = c
+            closed.status = .closed
+            closed.closedAt = now()
+            closed.outcome = "abandoned"
+            try await persist(closed)
             var c = c
             await end(&c, outcome: "abandoned")
         case .waiting:
-            try await submit(.abandon(contact: Routing.ContactID(c.seq)), tenant: c.tenantID)
+            // Stored as abandoned first; the router's `contactEnded` then ends the live conversation.
+            var abandoned = c
+            abandoned.status = .closed
+            abandoned.closedAt = now()
+            abandoned.outcome = "abandoned"
+            try await persist(abandoned)
+            do {
+                try await submit(.abandon(contact: Routing.ContactID(c.seq)), tenant: c.tenantID)
+            } catch {
+                await save(c)
+                throw error
+            }
         case .assigned:
-            var c = c
-            try await submit(.complete(contact: Routing.ContactID(c.seq)), tenant: c.tenantID)
-            c.status = .wrapUp
-            c.outcome = "answered"
-            await save(c)
+            try await complete(c)
             if let agent = c.agentID {
                 await sendToAgent(agent, ["type": "contact.ended", "contactId": .string(c.id.uuidString), "reason": "customer_left"])
                 await sendToAgent(agent, ["type": "wrapup.started", "contactId": .string(c.id.uuidString)])

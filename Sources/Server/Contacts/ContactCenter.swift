@@ -185,12 +185,26 @@ actor ContactCenter {
         routing.ids.directoryAgent(number, shard: shard).map(UserID.init)
     }
 
+    /// Records a change the router already decided (an offer ended, an overflow, a refused accept): the
+    /// live state follows the router even when the write fails, which is logged.
     func save(_ c: Conversation) async {
         if c.isOpen { open[c.seq] = c }
         do { try await store.write { try $0.update(c) } } catch {
             logger.error("conversation not saved", metadata: ["conversation": "\(c.id)", "error": "\(error)"])
         }
     }
+
+    /// Writes a change a client asked for, and only then makes it the live state: a failed write is
+    /// `storage_failed` and changes nothing, so nothing is acknowledged or relayed that is not stored.
+    func persist(_ c: Conversation) async throws(ProtocolError) {
+        do { try await store.write { try $0.update(c) } } catch {
+            logger.error("conversation not saved; the client's request is refused", metadata: ["conversation": "\(c.id)", "error": "\(error)"])
+            throw Self.storageFailed
+        }
+        if c.isOpen { open[c.seq] = c }
+    }
+
+    static let storageFailed = ProtocolError(code: "storage_failed", message: "The change could not be saved, so nothing changed. Try again.")
 
     /// Submits a router event for a conversation's tenant; a stopped or overloaded router is a protocol error.
     func submit(_ event: RoutingEvent, tenant: Directory.TenantID) async throws(ProtocolError) {
