@@ -1,4 +1,5 @@
 import Crypto
+import Directory
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,7 @@ import Glibc
 
 /// Seals secrets at rest (identity-provider client secrets) with AES-256-GCM under the server's key.
 /// Sealed text is `v1.<base64 of nonce|ciphertext|tag>`.
-public struct SecretBox: Sendable {
+public struct SecretBox: SecretSealing {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case badKey
         case cannotOpen

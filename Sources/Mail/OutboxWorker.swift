@@ -18,6 +18,8 @@ public actor OutboxWorker {
     private let sender: (name: String, address: String)
     private let retry: RetryPolicy
     private let now: @Sendable () -> Date
+    /// Opens the sealed links of outbox rows (the one-time token is never stored in clear).
+    private let links: (any SecretSealing)?
     /// The drain in progress (or last finished); each new drain runs after it, so no message is
     /// delivered twice by overlapping drains.
     private var tail: Task<Int, Never>?
@@ -26,8 +28,9 @@ public actor OutboxWorker {
 
     public init(
         store: any DirectoryStore, delivery: any MailDelivery, senderAddress: String, retry: RetryPolicy = RetryPolicy(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        links: (any SecretSealing)? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.links = links
         self.store = store
         self.delivery = delivery
         self.sender = ("Switchboard", senderAddress)
@@ -95,6 +98,17 @@ public actor OutboxWorker {
     }
 
     private func attempt(_ message: OutboxMessage, sequence: Int64, tenantName: String?) async -> Outcome {
+        var message = message
+        if let sealed = message.link, sealed.hasPrefix("v1.") {
+            // Opened only here, to render; a link sealed under another key cannot be sent.
+            guard let link = try? links?.open(sealed) else {
+                _ = try? await store.write { db in
+                    try db.markFailed(sequence: sequence, error: "the link cannot be opened with this server's secret key", dead: true)
+                }
+                return .failed
+            }
+            message = message.withLink(link)
+        }
         let rendered = NotificationTemplates.render(message, tenantName: tenantName)
         let mime = MIMEMessage(
             from: (tenantName ?? sender.name, sender.address), to: (message.recipientName, message.recipient),

@@ -146,6 +146,10 @@ enum Migrations {
         migrator.registerMigration("v4-conversations") { db in
             try ConversationSchema.create(db)
         }
+        migrator.registerMigration("v5-outbox-terminal-links") { db in
+            // Sent and dead-lettered rows keep no link: it carried a one-time token in clear.
+            try db.execute(sql: "UPDATE outbox SET link = NULL WHERE status IN ('sent', 'dead')")
+        }
         return migrator
     }
 }

@@ -197,8 +197,8 @@ struct SQLiteDirectoryAccess: DirectoryWriter {
     }
     func markFailed(sequence: Int64, error: String, dead: Bool) throws {
         try db.execute(
-            sql: "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1 WHERE sequence = ?",
-            arguments: [dead ? DeliveryStatus.dead.rawValue : DeliveryStatus.pending.rawValue, error, sequence])
+            sql: "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1, link = CASE WHEN ? THEN NULL ELSE link END WHERE sequence = ?",
+            arguments: [dead ? DeliveryStatus.dead.rawValue : DeliveryStatus.pending.rawValue, error, dead, sequence])
     }
     func markRetry(sequence: Int64, error: String, notBefore: Date) throws {
         try db.execute(
@@ -207,8 +207,19 @@ struct SQLiteDirectoryAccess: DirectoryWriter {
     }
     func requeue(sequence: Int64) throws -> Bool {
         try db.execute(
-            sql: "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL WHERE sequence = ? AND status IN ('pending', 'dead')",
+            // A dead message that carried a link lost it (the token is not kept once a row is terminal): it
+            // cannot be resent; a new reset or confirmation is the way.
+            sql: """
+                UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL
+                WHERE sequence = ? AND status IN ('pending', 'dead') AND NOT (link IS NULL AND kind IN ('password_reset', 'confirm_email'))
+                """,
             arguments: [sequence])
+        return db.changesCount > 0
+    }
+    func requeue(sequence: Int64, link: String) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, link = ? WHERE sequence = ? AND status = 'dead'",
+            arguments: [link, sequence])
         return db.changesCount > 0
     }
     func audit(tenant: TenantID?, limit: Int, beforeSequence: Int64?) throws -> [AuditEntry] {

@@ -48,6 +48,19 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         }
     }
 
+    /// Seals the links of pending outbox rows written in clear by an earlier version (one-time tokens
+    /// must not sit in clear); rows that are already sealed are left alone.
+    public func sealPlaintextOutboxLinks(with sealer: any SecretSealing) throws {
+        try pool.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT sequence, link FROM outbox WHERE link IS NOT NULL AND link NOT LIKE 'v1.%'")
+            for row in rows {
+                let link: String = row["link"]
+                let sequence: Int64 = row["sequence"]
+                try db.execute(sql: "UPDATE outbox SET link = ? WHERE sequence = ?", arguments: [try sealer.seal(link), sequence])
+            }
+        }
+    }
+
     /// The chat channels' tables in the same file (issue 6).
     public var conversations: SQLiteConversationStore { SQLiteConversationStore(pool: pool) }
 

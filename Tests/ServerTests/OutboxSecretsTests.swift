@@ -31,14 +31,18 @@ struct OutboxSecretsTests {
             #expect(sent?.status == .sent && sent?.link == nil)
 
             // A reset that dead-letters keeps no link either, and cannot be resent without one.
-            let admin = try await api.login(TestSystem.supportEmail, TestSystem.supportPassword)
-            #expect(try await api.send(.post, "/api/v1/users/\(user)/reset-password", token: admin).status == .accepted)
-            let second = try #require(try await system.server.store.read { try $0.outbox(user: user) }.last { $0.kind == .passwordReset && $0.status == .pending })
-            let sequence = try #require(second.sequence)
-            try await system.server.store.write { try $0.markFailed(sequence: sequence, error: "550 no such user", dead: true) }
+            let message = OutboxMessage(
+                tenantID: nil, userID: user, kind: .passwordReset, recipient: "nobody@acme.test", recipientName: "Ana", language: .ptBR,
+                link: try system.server.secretBox.seal("http://switchboard.test/reset-password?token=abc"), createdAt: system.clock.now())
+            let sequence = try await system.server.store.write { db -> Int64 in
+                let sequence = try db.enqueue(message)
+                try db.markFailed(sequence: sequence, error: "550 no such user", dead: true)
+                return sequence
+            }
             let dead = try await system.server.store.read { try $0.outbox(sequence: sequence) }
             #expect(dead?.status == .dead)
             #expect(dead?.link == nil)
+            #expect(try await system.server.store.write { try $0.requeue(sequence: sequence) } == false)
         }
     }
 }

@@ -61,4 +61,17 @@ public struct OutboxMessage: Sendable, Codable, Hashable {
         self.lastError = nil
         self.sentAt = nil
     }
+
+    /// The same message carrying `link` instead (the worker renders with the opened link).
+    public func withLink(_ link: String?) -> OutboxMessage {
+        var copy = OutboxMessage(
+            tenantID: tenantID, userID: userID, kind: kind, recipient: recipient, recipientName: recipientName,
+            language: language, link: link, parameters: parameters, createdAt: createdAt)
+        copy.sequence = sequence
+        copy.status = status
+        copy.attempts = attempts
+        copy.lastError = lastError
+        copy.sentAt = sentAt
+        return copy
+    }
 }

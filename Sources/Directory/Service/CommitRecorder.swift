@@ -80,6 +80,10 @@ struct RecordingWriter: DirectoryWriter {
     func markFailed(sequence: Int64, error: String, dead: Bool) throws { try base.markFailed(sequence: sequence, error: error, dead: dead) }
     func markRetry(sequence: Int64, error: String, notBefore: Date) throws { try base.markRetry(sequence: sequence, error: error, notBefore: notBefore) }
     func requeue(sequence: Int64) throws -> Bool { try base.requeue(sequence: sequence) }
+    func requeue(sequence: Int64, link: String) throws -> Bool {
+        recorder.noteOutbox()
+        return try base.requeue(sequence: sequence, link: link)
+    }
     func append(_ entry: AuditEntry) throws { try base.append(entry) }
     func append(_ event: DirectoryEvent) throws -> Int64 {
         recorder.note(event)

@@ -6,7 +6,7 @@ extension DirectoryService {
     public func requestPasswordReset(by principal: Principal, id: UserID) async throws {
         let at = now()
         let (token, hash) = secrets.mint()
-        let resetLink = link("reset-password", token: token)
+        let resetLink = try link("reset-password", token: token)
         let expiry = at.addingTimeInterval(configuration.resetTokenLifetime)
         try await commit { db in
             let user = try Self.administeredUser(id, by: principal, in: db)
@@ -30,7 +30,7 @@ extension DirectoryService {
         let tokenHash = secrets.hash(token)
         let passwordHash = try passwords.hash(newPassword)
         let (confirmToken, confirmHash) = secrets.mint()
-        let confirmLink = link("confirm-email", token: confirmToken)
+        let confirmLink = try link("confirm-email", token: confirmToken)
         let confirmExpiry = at.addingTimeInterval(configuration.confirmationTokenLifetime)
         try await commit { db in
             let record = try Self.redeem(tokenHash, purpose: .passwordReset, at: at, in: db)

@@ -20,7 +20,7 @@ extension DirectoryService {
         try Self.validate(user)
         let newUser = user
         let (resetToken, resetHash) = secrets.mint()
-        let resetLink = link("reset-password", token: resetToken)
+        let resetLink = try link("reset-password", token: resetToken)
         let resetExpiry = at.addingTimeInterval(configuration.resetTokenLifetime)
         return try await commit { db in
             let user = newUser
@@ -99,7 +99,7 @@ extension DirectoryService {
                 let (token, hash) = secrets.mint()
                 try db.invalidateTokens(user: id, purpose: .emailConfirmation, at: at)
                 try db.insert(OneTimeToken(tokenHash: hash, userID: id, purpose: .emailConfirmation, createdAt: at, expiresAt: at.addingTimeInterval(configuration.confirmationTokenLifetime)))
-                try db.enqueue(Self.message(.confirmEmail, to: after, link: link("confirm-email", token: token), at: at))
+                try db.enqueue(Self.message(.confirmEmail, to: after, link: try link("confirm-email", token: token), at: at))
             }
             if let ext = after.extension, ext != before.extension {
                 try db.enqueue(Self.message(.extensionAssigned, to: after, link: nil, parameters: ["extension": ext], at: at))

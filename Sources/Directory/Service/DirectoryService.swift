@@ -39,12 +39,16 @@ public struct DirectoryService: Sendable {
     let now: @Sendable () -> Date
     let throttle: LoginThrottleBox
     let observer: (any DirectoryObserver)?
+    /// Seals the links (with their one-time tokens) that wait in the outbox.
+    let sealer: any SecretSealing
 
     public init(
         store: any DirectoryStore, configuration: DirectoryConfiguration, passwords: any PasswordHashing,
-        secrets: any SecretMinting, observer: (any DirectoryObserver)? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        secrets: any SecretMinting, sealer: any SecretSealing, observer: (any DirectoryObserver)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
+        self.sealer = sealer
         self.configuration = configuration
         self.passwords = passwords
         self.secrets = secrets
@@ -65,8 +69,9 @@ public struct DirectoryService: Sendable {
         return result
     }
 
-    /// Builds a link to one of Switchboard's public pages carrying a one-time token.
-    func link(_ page: String, token: String) -> String {
-        "\(configuration.publicBaseURL)/\(page)?token=\(token)"
+    /// Builds a link to one of Switchboard's public pages carrying a one-time token, sealed for the
+    /// outbox (the token is never stored in clear; the mail worker opens it to render the e-mail).
+    func link(_ page: String, token: String) throws -> String {
+        try sealer.seal("\(configuration.publicBaseURL)/\(page)?token=\(token)")
     }
 }

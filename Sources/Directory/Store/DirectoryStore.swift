@@ -77,6 +77,8 @@ public protocol DirectoryWriter: DirectoryReader {
     /// Puts a dead or waiting row back in line for an immediate attempt with a fresh attempt
     /// count; false when the row does not exist or was already sent (sent is never resent).
     func requeue(sequence: Int64) throws -> Bool
+    /// Puts a dead message back in line carrying a new (sealed) link; false when it is not dead.
+    func requeue(sequence: Int64, link: String) throws -> Bool
 
     func append(_ entry: AuditEntry) throws
     @discardableResult func append(_ event: DirectoryEvent) throws -> Int64

@@ -35,6 +35,8 @@ public struct SwitchboardServer: Sendable {
         self.configuration = configuration
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         self.store = try SQLiteDirectoryStore(path: configuration.databasePath)
+        self.secretBox = try SecretBox.load(base64: configuration.secretKeyBase64, keyFile: configuration.secretKeyFile)
+        try store.sealPlaintextOutboxLinks(with: secretBox)
         let delivery: any MailDelivery
         if let url = configuration.smtpURL {
             let smtp = try SMTPConfiguration(url: url, trustedCAFile: configuration.smtpCAFile)
@@ -43,14 +45,13 @@ public struct SwitchboardServer: Sendable {
         } else {
             delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
         }
-        self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress, now: now)
+        self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress, links: secretBox, now: now)
         self.routing = RoutingBridge(store: store, capacities: store.conversations, logger: logger, shardCount: configuration.routerShards)
         let events = DirectoryEvents(worker: outbox, routing: routing, logger: logger)
         self.directory = DirectoryService(
             store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL),
-            passwords: ScryptPasswordHasher(logN: configuration.scryptLogN), secrets: RandomSecrets(),
+            passwords: ScryptPasswordHasher(logN: configuration.scryptLogN), secrets: RandomSecrets(), sealer: secretBox,
             observer: events, now: now)
-        self.secretBox = try SecretBox.load(base64: configuration.secretKeyBase64, keyFile: configuration.secretKeyFile)
         let centerBox = events.center
         self.whatsAppSender = WhatsAppSender(
             store: store.conversations, secretBox: secretBox, client: HTTPClient.shared, configuration: configuration.whatsApp,
@@ -76,7 +77,7 @@ public struct SwitchboardServer: Sendable {
         AdminRoutes(directory: directory).register(on: router)
         IdentityRoutes(directory: directory, entra: entra, secretBox: secretBox).register(on: router)
         RoutingRoutes(directory: directory, bridge: routing).register(on: router)
-        OutboxRoutes(store: store, worker: outbox).register(on: router)
+        OutboxRoutes(store: store, worker: outbox, directory: directory).register(on: router)
         ChatRoutes(center: contacts, store: store.conversations, settings: configuration.chat).register(on: router)
         WhatsAppRoutes(center: contacts, configuration: configuration.whatsApp).register(on: router)
         ChannelAdminRoutes(directory: directory, store: store.conversations, secretBox: secretBox,

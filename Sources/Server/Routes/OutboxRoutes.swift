@@ -8,6 +8,7 @@ import Mail
 struct OutboxRoutes {
     let store: any DirectoryStore
     let worker: OutboxWorker
+    let directory: DirectoryService
 
     func register(on router: Router<AppRequestContext>) {
         let api = router.group("api/v1")
@@ -27,15 +28,7 @@ struct OutboxRoutes {
             guard let text = context.parameters.get("sequence"), let sequence = Int64(text) else {
                 throw DirectoryError.notFound(entity: "outbox message")
             }
-            let row = try await store.write { db -> OutboxMessage? in
-                guard let current = try db.outbox(sequence: sequence) else { return nil }
-                if current.status == .sent { return current }
-                _ = try db.requeue(sequence: sequence)
-                return try db.outbox(sequence: sequence)
-            }
-            guard let row else { throw DirectoryError.notFound(entity: "outbox message") }
-            // An accepted message is never sent twice (its link was already dropped from the store).
-            guard row.status != .sent else { throw DirectoryError.conflict(reason: "the message was already delivered") }
+            let row = try await directory.resend(by: try context.requirePrincipal(), sequence: sequence)
             let worker = self.worker
             await worker.resume()
             Task { await worker.drain() }
