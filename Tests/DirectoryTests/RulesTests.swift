@@ -55,6 +55,17 @@ struct RulesTests {
         #expect(Language.negotiate(acceptLanguage: "de") == .ptBR)
     }
 
+    @Test("Login throttle counts an IPv6 client by its /64: one host's many addresses share one budget")
+    func throttleIPv6Prefix() {
+        var throttle = LoginThrottle(limits: .init(perAccount: 3, perAddress: 5, window: 60, lockout: 120))
+        let t0 = Date(timeIntervalSince1970: 0)
+        for host in 1...5 { throttle.recordFailure(account: "user\(host)", address: "2001:db8:1:2::\(host)", now: t0) }
+        #expect(throttle.retryAfter(account: "fresh", address: "2001:db8:1:2:ffff::9", now: t0) == 120)
+        #expect(throttle.retryAfter(account: "fresh", address: "2001:DB8:1:2:0:0:0:77", now: t0) == 120)
+        #expect(throttle.retryAfter(account: "fresh", address: "2001:db8:1:3::1", now: t0) == nil)
+        #expect(throttle.retryAfter(account: "fresh", address: "192.0.2.1", now: t0) == nil)
+    }
+
     @Test("Login throttle locks an account after repeated failures and releases it after the lockout")
     func throttle() {
         var throttle = LoginThrottle(limits: .init(perAccount: 3, perAddress: 10, window: 60, lockout: 120))

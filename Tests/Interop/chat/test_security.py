@@ -286,3 +286,31 @@ def test_accept_close_and_leave_are_acknowledged_only_after_they_are_stored(tmp_
     assert agent.request({"type": "contact.close", "contactId": contact})["type"] == "ack"
     assert v.type("closed")["reason"] == "agent_closed"
     assert store.status(contact) == "wrap_up"
+
+
+# §1.10 The login throttle keys on the client address, from a trusted proxy's header only when configured.
+def test_login_throttle_reads_the_client_behind_a_trusted_proxy_only(tmp_path, cleanup):
+    def fail_logins(sb, address, count):
+        for n in range(count):
+            reply = requests.post(sb.base + "/api/v1/auth/login", json={"email": f"nobody{n}@x.test", "password": "Wrong!pass1"},
+                                  headers={"X-Forwarded-For": address}, timeout=10)
+            assert reply.status_code in (401, 429)
+
+    def locked(sb, address):
+        reply = requests.post(sb.base + "/api/v1/auth/login", json={"email": "fresh@x.test", "password": "Wrong!pass1"},
+                              headers={"X-Forwarded-For": address}, timeout=10)
+        return reply.status_code == 429
+
+    behind = Switchboard(tmp_path / "proxied", extra_env={"SWITCHBOARD_TRUSTED_PROXIES": "127.0.0.1/32"})
+    cleanup.append(behind.stop)
+    fail_logins(behind, "203.0.113.7", 20)
+    assert locked(behind, "203.0.113.7")
+    assert not locked(behind, "198.51.100.9")  # another client behind the same proxy still gets in
+    behind.stop()
+
+    # Without a trusted proxy the header is the client's own claim: ignored, the socket address counts.
+    direct = Switchboard(tmp_path / "direct")
+    cleanup.append(direct.stop)
+    fail_logins(direct, "203.0.113.7", 10)
+    fail_logins(direct, "198.51.100.1", 10)
+    assert locked(direct, "192.0.2.200")
