@@ -86,7 +86,19 @@ struct Serve: AsyncParsableCommand {
     var routerShardsFlag: Int?
     var routerShards: Int { routerShardsFlag ?? Environment.int("SWITCHBOARD_ROUTER_SHARDS") ?? RoutingBridge.defaultShardCount }
 
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "A reverse proxy (address or CIDR) whose X-Forwarded-For names the client, for login throttling; repeat or comma-separate (SWITCHBOARD_TRUSTED_PROXIES). Default: none, the header is ignored.",
+        valueName: "cidr"))
+    var trustedProxyFlags: [String] = []
+    var trustedProxyTexts: [String] {
+        let texts = trustedProxyFlags.isEmpty ? [Environment.string("SWITCHBOARD_TRUSTED_PROXIES") ?? ""] : trustedProxyFlags
+        return texts.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     func validate() throws {
+        for text in trustedProxyTexts where IPNetwork(text) == nil {
+            throw ValidationError("--trusted-proxy '\(text)' is not an IP address or CIDR network.")
+        }
         guard (1...64).contains(routerShards) else { throw ValidationError("--router-shards is 1-64.") }
         guard URL(string: graphURL)?.scheme != nil else { throw ValidationError("--whatsapp-graph-url must be an absolute URL.") }
         guard (0...86_400).contains(workspaceGrace), (0...86_400).contains(visitorGrace) else {
@@ -107,6 +119,7 @@ struct Serve: AsyncParsableCommand {
             logLevel: data.level, supportEmail: supportEmail, secretKeyBase64: Environment.string("SWITCHBOARD_SECRET_KEY"),
             smtpURL: smtpURL, smtpCAFile: smtpCAFile)
         configuration.routerShards = routerShards
+        configuration.trustedProxies = trustedProxyTexts.compactMap(IPNetwork.init)
         configuration.chat = ChatSettings(workspaceGrace: .seconds(workspaceGrace), visitorGrace: .seconds(visitorGrace))
         configuration.whatsApp = WhatsAppConfiguration(
             graphBaseURL: graphURL, appSecret: Environment.string("SWITCHBOARD_WHATSAPP_APP_SECRET"),

@@ -66,6 +66,32 @@ struct RulesTests {
         #expect(throttle.retryAfter(account: "fresh", address: "192.0.2.1", now: t0) == nil)
     }
 
+    @Test("Login throttle memory stays bounded under a spray of 1,000,000 accounts and addresses; a locked account stays locked meanwhile")
+    func throttleBounded() {
+        var throttle = LoginThrottle(limits: .init(perAccount: 3, perAddress: 1_000, window: 60, lockout: 120, capacity: 10_000))
+        let t0 = Date(timeIntervalSince1970: 0)
+        for _ in 0..<3 { throttle.recordFailure(account: "target", address: "10.0.0.1", now: t0) }
+        for n in 0..<1_000_000 {
+            throttle.recordFailure(account: "spray\(n)", address: "10.\(n >> 16 & 255).\(n >> 8 & 255).\(n & 255)", now: t0)
+            if n % 5_000 == 0 {
+                // Attacked by name the target is: its lock is refreshed by its own attempts.
+                throttle.recordFailure(account: "target", address: "10.0.0.1", now: t0)
+            }
+        }
+        #expect(throttle.trackedKeys <= 40_000)
+        #expect(throttle.retryAfter(account: "target", address: "172.16.0.1", now: t0) == 120)
+    }
+
+    @Test("Client address keys: IPv4 as it is, IPv6 by /64, IPv4-mapped as IPv4, zones dropped, garbage kept apart")
+    func addressKeys() {
+        #expect(LoginThrottle.addressKey("192.0.2.1") == "192.0.2.1")
+        #expect(LoginThrottle.addressKey("2001:db8:1:2::5") == LoginThrottle.addressKey("2001:0DB8:0001:0002:ffff:1:2:3"))
+        #expect(LoginThrottle.addressKey("2001:db8:1:2::5") != LoginThrottle.addressKey("2001:db8:1:3::5"))
+        #expect(LoginThrottle.addressKey("::ffff:192.0.2.1") == "192.0.2.1")
+        #expect(LoginThrottle.addressKey("fe80::1%eth0") == LoginThrottle.addressKey("fe80::2"))
+        #expect(LoginThrottle.addressKey("unknown") == "unknown")
+    }
+
     @Test("Login throttle locks an account after repeated failures and releases it after the lockout")
     func throttle() {
         var throttle = LoginThrottle(limits: .init(perAccount: 3, perAddress: 10, window: 60, lockout: 120))

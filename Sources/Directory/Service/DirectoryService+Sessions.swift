@@ -21,8 +21,9 @@ extension DirectoryService {
     public func login(email: String, password: String, tenantSlug: String?, clientAddress: String) async throws -> LoginResult {
         let email = FieldRules.normalizeEmail(email)
         let at = now()
+        let steady = steadyNow()
         let account = "\(tenantSlug ?? "")/\(email)"
-        if let wait = throttle.withLock({ $0.retryAfter(account: account, address: clientAddress, now: at) }) {
+        if let wait = throttle.withLock({ $0.retryAfter(account: account, address: clientAddress, now: steady) }) {
             throw DirectoryError.tooManyAttempts(retryAfterSeconds: wait)
         }
         let found: (User, Bool)? = try await store.read { db in
@@ -40,7 +41,7 @@ extension DirectoryService {
         guard let (user, _) = found, let hash = user.passwordHash, passwords.verify(password, against: hash) else {
             // Spend the same hashing work for unknown accounts, so timing does not reveal which e-mails exist.
             if found?.0.passwordHash == nil { _ = passwords.verify(password, against: throttle.decoyHash(passwords)) }
-            throw failure(account: account, address: clientAddress, at: at)
+            throw failure(account: account, address: clientAddress, at: steady)
         }
         guard user.emailVerified else { throw DirectoryError.emailNotVerified }
         throttle.withLock { $0.recordSuccess(account: account) }

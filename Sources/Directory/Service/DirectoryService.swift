@@ -37,6 +37,8 @@ public struct DirectoryService: Sendable {
     let passwords: any PasswordHashing
     let secrets: any SecretMinting
     let now: @Sendable () -> Date
+    /// A clock that never jumps (lockouts must not stretch when the wall clock is set back).
+    let steadyNow: @Sendable () -> Date
     let throttle: LoginThrottleBox
     let observer: (any DirectoryObserver)?
     /// Seals the links (with their one-time tokens) that wait in the outbox.
@@ -45,8 +47,10 @@ public struct DirectoryService: Sendable {
     public init(
         store: any DirectoryStore, configuration: DirectoryConfiguration, passwords: any PasswordHashing,
         secrets: any SecretMinting, sealer: any SecretSealing, observer: (any DirectoryObserver)? = nil,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        steadyNow: @escaping @Sendable () -> Date = { Date(timeIntervalSinceReferenceDate: ProcessInfo.processInfo.systemUptime) }
     ) {
+        self.steadyNow = steadyNow
         self.store = store
         self.sealer = sealer
         self.configuration = configuration

@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var smtpURL: String?
     /// PEM file of a CA to trust for the SMTP server's certificate (SWITCHBOARD_SMTP_CA_FILE).
     public var smtpCAFile: String?
+    /// Reverse proxies whose `X-Forwarded-For` names the client (SWITCHBOARD_TRUSTED_PROXIES); empty:
+    /// the header is ignored and the socket's peer is the client.
+    public var trustedProxies: [IPNetwork] = []
     /// Router shards (threads); a tenant is routed by exactly one of them.
     public var routerShards: Int = RoutingBridge.defaultShardCount
     /// Grace periods and limits of the chat WebSockets.

@@ -27,7 +27,11 @@ public struct SwitchboardServer: Sendable {
     let now: @Sendable () -> Date
 
     /// `now` is the clock of every rule with a deadline (tokens, sessions, throttling); tests drive it.
-    public init(configuration: ServerConfiguration, logger: Logger? = nil, now: @escaping @Sendable () -> Date = { Date() }) throws {
+    /// `steadyNow` is a clock that never jumps, for lockouts; tests drive it with `now`.
+    public init(
+        configuration: ServerConfiguration, logger: Logger? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        steadyNow: @escaping @Sendable () -> Date = { Date(timeIntervalSinceReferenceDate: ProcessInfo.processInfo.systemUptime) }
+    ) throws {
         var logger = logger ?? Logger(label: "switchboard")
         logger.logLevel = configuration.logLevel
         self.logger = logger
@@ -51,7 +55,7 @@ public struct SwitchboardServer: Sendable {
         self.directory = DirectoryService(
             store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL),
             passwords: ScryptPasswordHasher(logN: configuration.scryptLogN), secrets: RandomSecrets(), sealer: secretBox,
-            observer: events, now: now)
+            observer: events, now: now, steadyNow: steadyNow)
         let centerBox = events.center
         self.whatsAppSender = WhatsAppSender(
             store: store.conversations, secretBox: secretBox, client: HTTPClient.shared, configuration: configuration.whatsApp,
@@ -73,7 +77,7 @@ public struct SwitchboardServer: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: AuthenticationMiddleware(directory: directory))
-        PublicRoutes(directory: directory, metrics: Observability.registry).register(on: router)
+        PublicRoutes(directory: directory, metrics: Observability.registry, proxies: configuration.trustedProxies).register(on: router)
         AdminRoutes(directory: directory).register(on: router)
         IdentityRoutes(directory: directory, entra: entra, secretBox: secretBox).register(on: router)
         RoutingRoutes(directory: directory, bridge: routing).register(on: router)

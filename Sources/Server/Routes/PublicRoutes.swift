@@ -8,6 +8,7 @@ import Prometheus
 struct PublicRoutes {
     let directory: DirectoryService
     let metrics: PrometheusCollectorRegistry
+    let proxies: [IPNetwork]
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/health") { _, _ in
@@ -26,7 +27,7 @@ struct PublicRoutes {
         }
         router.post("/api/v1/auth/login") { request, context in
             let body = try await JSONBody.decode(LoginRequest.self, from: request, context: context)
-            let result = try await directory.login(email: body.email, password: body.password, tenantSlug: body.tenant, clientAddress: context.clientAddress)
+            let result = try await directory.login(email: body.email, password: body.password, tenantSlug: body.tenant, clientAddress: context.clientAddress(request, trusting: proxies))
             return try JSONResponse.make(LoginView(token: result.token, expiresAt: result.expiresAt, user: UserView(result.user)))
         }
         router.post("/api/v1/auth/logout") { request, context in

@@ -41,7 +41,7 @@ struct TestSystem {
             host: "127.0.0.1", port: 0, dataDirectory: folder, publicBaseURL: "http://switchboard.test",
             logLevel: .warning, scryptLogN: 4)
         configuration.whatsApp = WhatsAppConfiguration(graphBaseURL: "http://127.0.0.1:9", appSecret: Self.whatsAppSecret, verifyToken: "verify-token")
-        self.server = try SwitchboardServer(configuration: configuration, now: { clock.now() })
+        self.server = try SwitchboardServer(configuration: configuration, now: { clock.now() }, steadyNow: { clock.now() })
         self.clock = clock
         self.dataDirectory = folder
     }
