@@ -186,4 +186,29 @@ struct MicrosoftLoginTests {
             #expect(bad.errorField == "directoryId")
         }
     }
+
+    @Test("SSRF: the authority can only be the configured one; anything else is refused before it is stored or fetched")
+    func authorityIsPinned() async throws {
+        try await withSetup { s in
+            for authority in ["http://169.254.169.254/latest", "https://evil.example", "http://127.0.0.1:9", "file:///etc/passwd"] {
+                let reply = try await s.api.send(.put, "/api/v1/identity-provider", token: s.admin, json: [
+                    "directoryId": s.entra.directoryID, "clientId": s.entra.clientID, "enabled": true, "authorityBaseUrl": authority,
+                ])
+                #expect(reply.status == .badRequest, "\(authority): \(reply.raw)")
+                #expect(reply.errorField == "authorityBaseUrl", "\(authority): \(reply.raw)")
+            }
+            let view = try await s.api.send(.get, "/api/v1/identity-provider", token: s.admin)
+            #expect(view["authorityBaseUrl"] as? String == s.entra.authority)
+        }
+    }
+
+    @Test("nOAuth: a token whose e-mail names another user does not log in as that user")
+    func noLinkingOnMutableClaims() async throws {
+        try await withSetup { s in
+            // A stranger's Entra account (its own oid) claims the agent's e-mail address.
+            let reply = try await login(s) { $0["oid"] = "oid-attacker"; $0["email"] = "ms@contoso.test"; $0["preferred_username"] = "ms@contoso.test" }
+            #expect(reply.status == .unauthorized, "\(reply.raw)")
+            #expect(reply.errorCode == "unknown_user")
+        }
+    }
 }
