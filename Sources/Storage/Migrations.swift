@@ -150,6 +150,10 @@ enum Migrations {
             // Sent and dead-lettered rows keep no link: it carried a one-time token in clear.
             try db.execute(sql: "UPDATE outbox SET link = NULL WHERE status IN ('sent', 'dead')")
         }
+        migrator.registerMigration("v6-identity-email-matching") { db in
+            // Off: a first Microsoft login finds its user only through an admin's association of the oid.
+            try db.execute(sql: "ALTER TABLE identity_providers ADD COLUMN email_matching BOOLEAN NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -10,7 +10,7 @@ extension SQLiteDirectoryAccess {
                 tenantID: try Decode.id(row, "tenant_id", "identity_providers"), directoryID: row["directory_id"], clientID: row["client_id"],
                 sealedClientSecret: row["sealed_client_secret"], enabled: row["enabled"],
                 selfManagedScope: try Decode.value(row, "self_managed_scope", "identity_providers"),
-                authorityBaseURL: row["authority_base_url"], updatedAt: Decode.date(row, "updated_at"))
+                authorityBaseURL: row["authority_base_url"], emailMatching: row["email_matching"], updatedAt: Decode.date(row, "updated_at"))
         }
     }
 
@@ -18,14 +18,14 @@ extension SQLiteDirectoryAccess {
         try db.execute(
             sql: """
                 INSERT INTO identity_providers (tenant_id, directory_id, client_id, sealed_client_secret, enabled, self_managed_scope,
-                    authority_base_url, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    authority_base_url, email_matching, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(tenant_id) DO UPDATE SET directory_id = excluded.directory_id, client_id = excluded.client_id,
                     sealed_client_secret = excluded.sealed_client_secret, enabled = excluded.enabled,
                     self_managed_scope = excluded.self_managed_scope, authority_base_url = excluded.authority_base_url,
-                    updated_at = excluded.updated_at
+                    email_matching = excluded.email_matching, updated_at = excluded.updated_at
                 """,
             arguments: [p.tenantID.description, p.directoryID, p.clientID, p.sealedClientSecret, p.enabled, p.selfManagedScope.rawValue,
-                        p.authorityBaseURL, p.updatedAt.timeIntervalSince1970])
+                        p.authorityBaseURL, p.emailMatching, p.updatedAt.timeIntervalSince1970])
     }
 
     func user(tenant: TenantID, externalSubject: String) throws -> User? {
@@ -33,6 +33,14 @@ extension SQLiteDirectoryAccess {
             db, sql: "SELECT users.* FROM external_identities JOIN users ON users.id = external_identities.user_id WHERE external_identities.tenant_id = ? AND subject = ?",
             arguments: [tenant.description, externalSubject]
         ).map(Decode.user)
+    }
+
+    func externalSubjects(user: UserID) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT subject FROM external_identities WHERE user_id = ? ORDER BY subject", arguments: [user.description])
+    }
+
+    func unlinkExternalSubjects(user: UserID, tenant: TenantID) throws {
+        try db.execute(sql: "DELETE FROM external_identities WHERE user_id = ? AND tenant_id = ?", arguments: [user.description, tenant.description])
     }
 
     func link(externalSubject: String, to user: UserID, tenant: TenantID) throws {

@@ -95,7 +95,18 @@ struct Serve: AsyncParsableCommand {
         return texts.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    @Option(name: .customLong("entra-authority"), help: ArgumentHelp(
+        "The Microsoft Entra ID authority all tenants use (SWITCHBOARD_ENTRA_AUTHORITY); default https://login.microsoftonline.com. https, or http on a loopback address for a local test provider.",
+        valueName: "url"))
+    var entraAuthorityFlag: String?
+    var entraAuthority: String { entraAuthorityFlag ?? Environment.string("SWITCHBOARD_ENTRA_AUTHORITY") ?? "https://login.microsoftonline.com" }
+
     func validate() throws {
+        guard let authority = URLComponents(string: entraAuthority), let host = authority.host, !host.isEmpty,
+              authority.path.isEmpty || authority.path == "/",
+              authority.scheme == "https" || (authority.scheme == "http" && ["127.0.0.1", "::1", "[::1]", "localhost"].contains(host)) else {
+            throw ValidationError("--entra-authority must be https://host[:port] (http only on a loopback address, for tests).")
+        }
         for text in trustedProxyTexts where IPNetwork(text) == nil {
             throw ValidationError("--trusted-proxy '\(text)' is not an IP address or CIDR network.")
         }
@@ -119,6 +130,7 @@ struct Serve: AsyncParsableCommand {
             logLevel: data.level, supportEmail: supportEmail, secretKeyBase64: Environment.string("SWITCHBOARD_SECRET_KEY"),
             smtpURL: smtpURL, smtpCAFile: smtpCAFile)
         configuration.routerShards = routerShards
+        configuration.entraAuthority = entraAuthority
         configuration.trustedProxies = trustedProxyTexts.compactMap(IPNetwork.init)
         configuration.chat = ChatSettings(workspaceGrace: .seconds(workspaceGrace), visitorGrace: .seconds(visitorGrace))
         configuration.whatsApp = WhatsAppConfiguration(

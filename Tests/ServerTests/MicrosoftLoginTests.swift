@@ -14,11 +14,15 @@ struct MicrosoftLoginTests {
         let key: FakeEntra.Key
     }
 
-    func withSetup(_ body: @escaping @Sendable (Setup) async throws -> Void) async throws {
-        let system = try TestSystem()
+    /// The Entra object id of the self-managed agent, associated by the admin in `withSetup`.
+    static let agentObjectID = "0a1b2c3d-0000-4000-8000-00000000a9e1"
+
+    func withSetup(emailMatching: Bool = false, associate: Bool = true, _ body: @escaping @Sendable (Setup) async throws -> Void) async throws {
         let entra = FakeEntra()
         try await entra.start()
         defer { entra.stop() }
+        // The operator's authority is the local provider (http on loopback: the test-only override).
+        let system = try TestSystem { $0.entraAuthority = entra.authority }
         let key = try FakeEntra.makeKey("key-1")
         entra.publish([key])
         try await system.run { api in
@@ -26,12 +30,17 @@ struct MicrosoftLoginTests {
             let (tenant, admin) = try await api.tenantWithAdmin("contoso", support: support)
             let configured = try await api.send(.put, "/api/v1/identity-provider", token: admin, json: [
                 "directoryId": entra.directoryID, "clientId": entra.clientID, "clientSecret": entra.clientSecret, "enabled": true,
-                "selfManagedScope": "marked_users", "authorityBaseUrl": entra.authority,
+                "selfManagedScope": "marked_users", "authorityBaseUrl": entra.authority, "emailMatching": emailMatching,
             ])
             #expect(configured.status == .ok, "\(configured.raw)")
             #expect(configured["hasClientSecret"] as? Bool == true)
             #expect(!configured.raw.contains(entra.clientSecret))
             let agent = try await api.createUser(support: support, tenant: tenant, email: "ms@contoso.test", extra: ["selfManaged": true])
+            if associate {
+                let associated = try await api.send(.put, "/api/v1/users/\(agent.string("id"))/external-identity", token: admin,
+                                                    json: ["objectId": Self.agentObjectID.uppercased()])
+                #expect(associated.status == .ok, "\(associated.raw)")
+            }
             try await body(Setup(api: api, entra: entra, admin: admin, agentID: agent.string("id"), key: key))
         }
     }
@@ -49,7 +58,7 @@ struct MicrosoftLoginTests {
         #expect(item("redirect_uri") == "http://switchboard.test/auth/microsoft/callback")
         let now = s.api.system.clock.now().timeIntervalSince1970
         var claims: [String: Any] = [
-            "iss": s.entra.issuer, "aud": s.entra.clientID, "tid": s.entra.directoryID, "oid": "oid-ms-1", "email": "ms@contoso.test",
+            "iss": s.entra.issuer, "aud": s.entra.clientID, "tid": s.entra.directoryID, "oid": Self.agentObjectID, "email": "ms@contoso.test",
             "nonce": item("nonce") ?? "", "iat": Int(now), "nbf": Int(now), "exp": Int(now) + 3600,
         ]
         edit(&claims)
@@ -129,7 +138,7 @@ struct MicrosoftLoginTests {
             let nonce = try #require(query.first { $0.name == "nonce" }?.value)
             let challenge = query.first { $0.name == "code_challenge" }?.value
             let now = Int(s.api.system.clock.now().timeIntervalSince1970)
-            let claims: [String: Any] = ["iss": s.entra.issuer, "aud": s.entra.clientID, "tid": s.entra.directoryID, "oid": "o", "email": "ms@contoso.test",
+            let claims: [String: Any] = ["iss": s.entra.issuer, "aud": s.entra.clientID, "tid": s.entra.directoryID, "oid": Self.agentObjectID, "email": "ms@contoso.test",
                                          "nonce": nonce, "iat": now, "exp": now + 3600]
             s.entra.prepare(code: "one", idToken: try FakeEntra.sign(claims, key: s.key), challenge: challenge)
             #expect(try await s.api.send(.get, "/auth/microsoft/callback?code=one&state=\(state)").status == .ok)
@@ -209,6 +218,69 @@ struct MicrosoftLoginTests {
             let reply = try await login(s) { $0["oid"] = "oid-attacker"; $0["email"] = "ms@contoso.test"; $0["preferred_username"] = "ms@contoso.test" }
             #expect(reply.status == .unauthorized, "\(reply.raw)")
             #expect(reply.errorCode == "unknown_user")
+        }
+    }
+
+    @Test("E-mail matching, when the admin allows it: a first login with a verified e-mail links; unverified or taken does not")
+    func emailMatching() async throws {
+        try await withSetup(emailMatching: true, associate: false) { s in
+            let unverified = try await login(s) { $0["oid"] = "0a1b2c3d-0000-4000-8000-0000000000b1" }
+            #expect(unverified.errorCode == "unknown_user", "\(unverified.raw)")
+            let byUsername = try await login(s) { $0["oid"] = "0a1b2c3d-0000-4000-8000-0000000000b1"; $0["email"] = nil; $0["preferred_username"] = "ms@contoso.test"; $0["email_verified"] = true }
+            #expect(byUsername.errorCode == "unknown_user", "\(byUsername.raw)")
+            let verified = try await login(s) { $0["oid"] = "0a1b2c3d-0000-4000-8000-0000000000b1"; $0["xms_edov"] = true }
+            #expect(verified.status == .ok, "\(verified.raw)")
+            // Now linked: another Entra account with the same verified e-mail is refused.
+            let second = try await login(s) { $0["oid"] = "0a1b2c3d-0000-4000-8000-0000000000b2"; $0["email_verified"] = true }
+            #expect(second.errorCode == "unknown_user", "\(second.raw)")
+            let again = try await login(s) { $0["oid"] = "0a1b2c3d-0000-4000-8000-0000000000b1"; $0["email"] = nil }
+            #expect(again.status == .ok, "\(again.raw)")
+        }
+    }
+
+    @Test("Association: admins of the tenant only, GUIDs only, one user per object id; removing it ends Microsoft logins")
+    func association() async throws {
+        try await withSetup { s in
+            let other = try await s.api.send(.put, "/api/v1/users/\(s.agentID)/external-identity", token: s.admin, json: ["objectId": "not-a-guid"])
+            #expect(other.errorField == "objectId")
+            let support = try await s.api.supportToken()
+            let (_, foreignAdmin) = try await s.api.tenantWithAdmin("fabrikam", support: support)
+            let foreign = try await s.api.send(.put, "/api/v1/users/\(s.agentID)/external-identity", token: foreignAdmin, json: ["objectId": Self.agentObjectID])
+            #expect(foreign.status == .notFound)
+            let tenant = try #require(try await s.api.send(.get, "/api/v1/tenants", token: s.admin).array.first?["id"] as? String)
+            let colleague = try await s.api.createUser(support: support, tenant: tenant, email: "colleague@contoso.test")
+            let taken = try await s.api.send(.put, "/api/v1/users/\(colleague.string("id"))/external-identity", token: s.admin, json: ["objectId": Self.agentObjectID])
+            #expect(taken.status == .conflict)
+            #expect(try await login(s).status == .ok)
+            #expect(try await s.api.send(.delete, "/api/v1/users/\(s.agentID)/external-identity", token: s.admin).status == .noContent)
+            #expect(try await login(s).errorCode == "unknown_user")
+        }
+    }
+
+    @Test("SSRF: a discovery document or a redirect pointing at another host gets neither a request with the secret nor a login")
+    func foreignEndpoints() async throws {
+        try await withSetup { s in
+            // The token endpoint on another host (the same fake under another name): the secret is never posted.
+            s.entra.announceTokenEndpoint("http://localhost:\(s.entra.port)/\(s.entra.directoryID)/oauth2/v2.0/token")
+            let foreign = try await s.api.send(.get, "/auth/microsoft/start?tenant=contoso")
+            #expect(foreign.status == .unauthorized, "\(foreign.raw)")
+            #expect(foreign.errorMessage?.contains("token_endpoint") == true, "\(foreign.raw)")
+            #expect(s.entra.tokenRequestCount == 0)
+        }
+        let entra = FakeEntra()
+        try await entra.start()
+        defer { entra.stop() }
+        let system = try TestSystem { $0.entraAuthority = entra.authority }
+        entra.redirectDiscovery(to: "http://localhost:\(entra.port)/\(entra.directoryID)/v2.0/.well-known/openid-configuration")
+        try await system.run { api in
+            let support = try await api.supportToken()
+            let (_, admin) = try await api.tenantWithAdmin("contoso", support: support)
+            _ = try await api.send(.put, "/api/v1/identity-provider", token: admin, json: [
+                "directoryId": entra.directoryID, "clientId": entra.clientID, "clientSecret": entra.clientSecret, "enabled": true,
+            ])
+            let start = try await api.send(.get, "/auth/microsoft/start?tenant=contoso")
+            #expect(start.status == .unauthorized, "\(start.raw)")
+            #expect(start.errorCode == "external_login_failed")
         }
     }
 }

@@ -19,14 +19,19 @@ public struct IdentityProviderSettings: Sendable, Codable, Hashable {
     public var sealedClientSecret: String
     public var enabled: Bool
     public var selfManagedScope: SelfManagedScope
-    /// Default `https://login.microsoftonline.com`; overridable so tests can run a local provider.
+    /// Always the server's configured authority (`https://login.microsoftonline.com` unless an operator
+    /// pointed the server at another one); an admin cannot choose another host.
     public var authorityBaseURL: String
+    /// Whether a first login may find its user by the token's e-mail (only a verified one); otherwise a
+    /// user logs in through Microsoft only after an admin associated their Entra object id.
+    public var emailMatching: Bool
     public var updatedAt: Date
 
     public init(
         tenantID: TenantID, directoryID: String, clientID: String, sealedClientSecret: String, enabled: Bool,
-        selfManagedScope: SelfManagedScope, authorityBaseURL: String, updatedAt: Date
+        selfManagedScope: SelfManagedScope, authorityBaseURL: String, emailMatching: Bool = false, updatedAt: Date
     ) {
+        self.emailMatching = emailMatching
         self.tenantID = tenantID
         self.directoryID = directoryID
         self.clientID = clientID

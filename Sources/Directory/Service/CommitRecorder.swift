@@ -52,6 +52,8 @@ struct RecordingWriter: DirectoryWriter {
 
     func identityProvider(tenant: TenantID) throws -> IdentityProviderSettings? { try base.identityProvider(tenant: tenant) }
     func user(tenant: TenantID, externalSubject: String) throws -> User? { try base.user(tenant: tenant, externalSubject: externalSubject) }
+    func externalSubjects(user: UserID) throws -> [String] { try base.externalSubjects(user: user) }
+    func unlinkExternalSubjects(user: UserID, tenant: TenantID) throws { try base.unlinkExternalSubjects(user: user, tenant: tenant) }
     func upsert(_ provider: IdentityProviderSettings) throws { try base.upsert(provider) }
     func link(externalSubject: String, to user: UserID, tenant: TenantID) throws { try base.link(externalSubject: externalSubject, to: user, tenant: tenant) }
     func insert(_ state: ExternalLoginState) throws { try base.insert(state) }

@@ -8,12 +8,15 @@ public struct DirectoryConfiguration: Sendable {
     public var confirmationTokenLifetime: TimeInterval
     public var sessionLifetime: TimeInterval
     public var throttle: LoginThrottle.Limits
+    /// The only identity-provider authority tenants may use (the operator's choice).
+    public var identityAuthority: String
 
     public init(
         publicBaseURL: String, resetTokenLifetime: TimeInterval = 24 * 3600,
         confirmationTokenLifetime: TimeInterval = 72 * 3600, sessionLifetime: TimeInterval = 12 * 3600,
-        throttle: LoginThrottle.Limits = .init()
+        throttle: LoginThrottle.Limits = .init(), identityAuthority: String = "https://login.microsoftonline.com"
     ) {
+        self.identityAuthority = identityAuthority
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.resetTokenLifetime = resetTokenLifetime
         self.confirmationTokenLifetime = confirmationTokenLifetime

@@ -44,6 +44,8 @@ public protocol DirectoryReader {
     func identityProvider(tenant: TenantID) throws -> IdentityProviderSettings?
     /// The user an identity provider's subject (`oid`) was linked to at an earlier login.
     func user(tenant: TenantID, externalSubject: String) throws -> User?
+    /// The Entra object ids linked to a user.
+    func externalSubjects(user: UserID) throws -> [String]
 }
 
 /// Mutations; a writer can also read inside the same transaction.
@@ -85,6 +87,7 @@ public protocol DirectoryWriter: DirectoryReader {
 
     func upsert(_ provider: IdentityProviderSettings) throws
     func link(externalSubject: String, to user: UserID, tenant: TenantID) throws
+    func unlinkExternalSubjects(user: UserID, tenant: TenantID) throws
     func insert(_ state: ExternalLoginState) throws
     /// Removes and returns the login state for `stateHash` (single use); nil when unknown.
     func consumeExternalLoginState(hash: String) throws -> ExternalLoginState?

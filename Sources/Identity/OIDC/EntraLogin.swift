@@ -10,10 +10,14 @@ public struct EntraLogin: Sendable {
     let transport: any OIDCTransport
     let secretBox: SecretBox
     let callbackURL: String
+    /// The only authority the server talks to (the operator's choice); settings naming another are refused.
+    let authority: String
     let now: @Sendable () -> Date
     private let secrets = RandomSecrets()
 
-    public init(directory: DirectoryService, keys: ProviderKeys, transport: any OIDCTransport, secretBox: SecretBox, callbackURL: String, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(directory: DirectoryService, keys: ProviderKeys, transport: any OIDCTransport, secretBox: SecretBox, callbackURL: String,
+                authority: String = "https://login.microsoftonline.com", now: @escaping @Sendable () -> Date = { Date() }) {
+        self.authority = authority
         self.directory = directory
         self.keys = keys
         self.transport = transport
@@ -53,6 +57,9 @@ public struct EntraLogin: Sendable {
         guard code.count <= 4096, state.count <= 256 else { throw DirectoryError.externalLoginFailed(reason: "oversized parameters") }
         let (login, provider) = try await directory.consumeExternalLogin(stateHash: secrets.hash(state))
         let metadata = try await providerMetadata(provider)
+        guard ProviderKeys.sameOrigin(metadata.tokenEndpoint, authority) else {
+            throw DirectoryError.externalLoginFailed(reason: IDTokenError.foreignEndpoint("token_endpoint").description)
+        }
         let clientSecret: String
         do { clientSecret = try secretBox.open(provider.sealedClientSecret) } catch {
             throw DirectoryError.externalLoginFailed(reason: "the client secret cannot be read with this server's key")
@@ -78,10 +85,15 @@ public struct EntraLogin: Sendable {
         } catch let error as IDTokenError {
             throw DirectoryError.externalLoginFailed(reason: error.description)
         }
-        return try await directory.openExternalSession(tenant: provider.tenantID, subject: claims.objectID, email: claims.email)
+        return try await directory.openExternalSession(
+            tenant: provider.tenantID, subject: claims.objectID.lowercased(), email: claims.email, emailVerified: claims.emailVerified)
     }
 
     private func providerMetadata(_ provider: IdentityProviderSettings) async throws -> ProviderMetadata {
+        // Settings stored before the authority was pinned may name another host: never fetch from it.
+        guard ProviderKeys.sameOrigin(provider.authorityBaseURL, authority) else {
+            throw DirectoryError.externalLoginFailed(reason: "the identity provider's authority is not the one this server allows")
+        }
         do {
             let metadata = try await keys.metadata(authority: provider.authorityBaseURL, directoryID: provider.directoryID)
             guard metadata.issuer.lowercased().contains(provider.directoryID.lowercased()) else {
@@ -90,6 +102,8 @@ public struct EntraLogin: Sendable {
             return metadata
         } catch let error as DirectoryError {
             throw error
+        } catch let error as IDTokenError {
+            throw DirectoryError.externalLoginFailed(reason: error.description)
         } catch {
             throw DirectoryError.externalLoginFailed(reason: "the identity provider's discovery document is unavailable")
         }

@@ -9,7 +9,11 @@ public struct IDTokenClaims: Sendable, Equatable {
     public let tenantID: String
     public let objectID: String
     public let nonce: String?
+    /// The `email` claim (never `preferred_username`, which any user of the directory can set).
     public let email: String?
+    /// Whether the token vouches for the e-mail: `email_verified` true, or Entra's `xms_edov` (the
+    /// e-mail's domain is verified by the directory's owner).
+    public let emailVerified: Bool
     public let expiresAt: Date
 }
 
@@ -26,6 +30,8 @@ public enum IDTokenError: Error, Equatable, CustomStringConvertible {
     case wrongTenant
     case wrongNonce
     case missingClaim(String)
+    /// The discovery document names an endpoint outside the configured authority.
+    case foreignEndpoint(String)
 
     public var description: String {
         switch self {
@@ -40,6 +46,7 @@ public enum IDTokenError: Error, Equatable, CustomStringConvertible {
         case .wrongTenant: "token is for another directory"
         case .wrongNonce: "nonce does not match the login"
         case .missingClaim(let name): "missing claim '\(name)'"
+        case .foreignEndpoint(let name): "the discovery document's \(name) is not on the identity provider's host"
         }
     }
 }
@@ -91,7 +98,10 @@ public struct IDTokenValidator: Sendable {
         guard tid.lowercased() == directoryID.lowercased() else { throw IDTokenError.wrongTenant }
         guard let nonce = claims["nonce"] as? String, nonce == expectedNonce else { throw IDTokenError.wrongNonce }
         guard let oid = claims["oid"] as? String, !oid.isEmpty else { throw IDTokenError.missingClaim("oid") }
-        let email = (claims["email"] as? String) ?? (claims["preferred_username"] as? String)
-        return IDTokenClaims(issuer: iss, audience: audience, tenantID: tid, objectID: oid, nonce: nonce, email: email, expiresAt: Date(timeIntervalSince1970: exp))
+        let email = claims["email"] as? String
+        func isTrue(_ value: Any?) -> Bool { (value as? Bool) == true || (value as? String)?.lowercased() == "true" || (value as? String) == "1" }
+        let verified = isTrue(claims["email_verified"]) || isTrue(claims["xms_edov"])
+        return IDTokenClaims(issuer: iss, audience: audience, tenantID: tid, objectID: oid, nonce: nonce, email: email, emailVerified: verified,
+                             expiresAt: Date(timeIntervalSince1970: exp))
     }
 }

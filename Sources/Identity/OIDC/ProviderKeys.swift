@@ -53,9 +53,23 @@ public actor ProviderKeys {
         let metadata = ProviderMetadata(
             issuer: issuer.replacingOccurrences(of: "{tenantid}", with: directoryID), authorizationEndpoint: authorize,
             tokenEndpoint: token, jwksURI: jwks)
+        // Keys are fetched from, and the client secret is posted to, these endpoints: they must be on the
+        // authority's own scheme, host and port, or a discovery document could send the server anywhere.
+        for (name, endpoint) in [("authorization_endpoint", authorize), ("token_endpoint", token), ("jwks_uri", jwks)]
+        where !Self.sameOrigin(endpoint, authority) {
+            throw IDTokenError.foreignEndpoint(name)
+        }
         let keys = try await fetchKeys(metadata.jwksURI)
         entries[url] = Entry(metadata: metadata, keys: keys, fetchedAt: now())
         return metadata
+    }
+
+    /// Whether `url` has the scheme, host and port of `authority`.
+    public static func sameOrigin(_ url: String, _ authority: String) -> Bool {
+        guard let a = URLComponents(string: url), let b = URLComponents(string: authority),
+              let scheme = a.scheme?.lowercased(), let host = a.host?.lowercased(), !host.isEmpty else { return false }
+        func port(_ c: URLComponents, _ scheme: String) -> Int? { c.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : nil) }
+        return scheme == b.scheme?.lowercased() && host == b.host?.lowercased() && port(a, scheme) == port(b, scheme)
     }
 
     /// The key `kid` of the directory, refetching the JWKS once if it is not known yet.

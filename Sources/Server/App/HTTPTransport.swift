@@ -4,7 +4,13 @@ import Identity
 import NIOCore
 
 /// The server's outbound HTTP for OpenID discovery, JWKS and token requests (bounded time and size).
+/// Redirects are not followed: a redirect could lead the request (and the client secret) to another host.
 struct HTTPTransport: OIDCTransport {
+    /// A client that answers a redirect as it is (lives for the process, never shut down).
+    static let withoutRedirects = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10))))
+
     let client: HTTPClient
     let timeout: TimeAmount = .seconds(10)
     let maxBody = 1024 * 1024

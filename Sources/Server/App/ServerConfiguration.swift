@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var smtpURL: String?
     /// PEM file of a CA to trust for the SMTP server's certificate (SWITCHBOARD_SMTP_CA_FILE).
     public var smtpCAFile: String?
+    /// The Microsoft Entra ID authority every tenant's login uses; tenants cannot name another host.
+    /// Operators change it only for a sovereign cloud (https) or a local test provider (http on loopback).
+    public var entraAuthority: String = "https://login.microsoftonline.com"
     /// Reverse proxies whose `X-Forwarded-For` names the client (SWITCHBOARD_TRUSTED_PROXIES); empty:
     /// the header is ignored and the socket's peer is the client.
     public var trustedProxies: [IPNetwork] = []

@@ -53,7 +53,7 @@ public struct SwitchboardServer: Sendable {
         self.routing = RoutingBridge(store: store, capacities: store.conversations, logger: logger, shardCount: configuration.routerShards)
         let events = DirectoryEvents(worker: outbox, routing: routing, logger: logger)
         self.directory = DirectoryService(
-            store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL),
+            store: store, configuration: DirectoryConfiguration(publicBaseURL: configuration.publicBaseURL, identityAuthority: configuration.entraAuthority),
             passwords: ScryptPasswordHasher(logN: configuration.scryptLogN), secrets: RandomSecrets(), sealer: secretBox,
             observer: events, now: now, steadyNow: steadyNow)
         let centerBox = events.center
@@ -64,10 +64,10 @@ public struct SwitchboardServer: Sendable {
         self.contacts = ContactCenter(store: store, directory: directory, routing: routing, settings: configuration.chat, logger: logger,
                                       now: now, whatsAppWake: { sender.wake() })
         events.center.bind(contacts)
-        let transport = HTTPTransport(client: HTTPClient.shared)
+        let transport = HTTPTransport(client: HTTPTransport.withoutRedirects)
         self.entra = EntraLogin(
             directory: directory, keys: ProviderKeys(transport: transport, now: now), transport: transport, secretBox: secretBox,
-            callbackURL: "\(configuration.publicBaseURL)/auth/microsoft/callback", now: now)
+            callbackURL: "\(configuration.publicBaseURL)/auth/microsoft/callback", authority: configuration.entraAuthority, now: now)
     }
 
     /// Every route of the server, on a router tests can drive directly.

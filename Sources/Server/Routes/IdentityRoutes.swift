@@ -27,8 +27,22 @@ struct IdentityRoutes {
             }
             let input = IdentityProviderInput(
                 directoryID: body.directoryId, clientID: body.clientId, sealedClientSecret: try body.clientSecret.map(secretBox.seal),
-                enabled: body.enabled, selfManagedScope: body.selfManagedScope ?? .markedUsers, authorityBaseURL: body.authorityBaseUrl)
+                enabled: body.enabled, selfManagedScope: body.selfManagedScope ?? .markedUsers, authorityBaseURL: body.authorityBaseUrl,
+                emailMatching: body.emailMatching)
             return try JSONResponse.make(IdentityProviderView(try await directory.configureIdentityProvider(by: principal, tenant: tenant, input)))
+        }
+        router.put("/api/v1/users/:userId/external-identity") { request, context in
+            let principal = try context.requirePrincipal()
+            guard let text = context.parameters.get("userId"), let user = UserID(text) else { throw DirectoryError.notFound(entity: "user") }
+            let body = try await JSONBody.decode(ExternalIdentityRequest.self, from: request, context: context)
+            _ = try await directory.setExternalIdentity(by: principal, user: user, objectID: body.objectId)
+            return try JSONResponse.make(ExternalIdentityView(objectId: body.objectId.lowercased()))
+        }
+        router.delete("/api/v1/users/:userId/external-identity") { _, context in
+            let principal = try context.requirePrincipal()
+            guard let text = context.parameters.get("userId"), let user = UserID(text) else { throw DirectoryError.notFound(entity: "user") }
+            _ = try await directory.setExternalIdentity(by: principal, user: user, objectID: nil)
+            return Response(status: .noContent)
         }
         router.get("/auth/microsoft/start") { request, _ in
             guard let slug = request.uri.queryParameters.get("tenant"), FieldRules.isValidSlug(slug) else {
@@ -60,6 +74,15 @@ struct IdentityProviderRequest: Decodable {
     let enabled: Bool
     let selfManagedScope: SelfManagedScope?
     let authorityBaseUrl: String?
+    let emailMatching: Bool?
+}
+
+struct ExternalIdentityRequest: Decodable {
+    let objectId: String
+}
+
+struct ExternalIdentityView: Encodable {
+    let objectId: String
 }
 
 /// The settings as admins see them: never the secret, only whether one is stored.
@@ -71,6 +94,7 @@ struct IdentityProviderView: Encodable {
     let enabled: Bool
     let selfManagedScope: String
     let authorityBaseUrl: String
+    let emailMatching: Bool
     let updatedAt: Date
 
     init(_ s: IdentityProviderSettings) {
@@ -81,6 +105,7 @@ struct IdentityProviderView: Encodable {
         enabled = s.enabled
         selfManagedScope = s.selfManagedScope.rawValue
         authorityBaseUrl = s.authorityBaseURL
+        emailMatching = s.emailMatching
         updatedAt = s.updatedAt
     }
 }

@@ -17,6 +17,16 @@ final class FakeEntra: Sendable {
     let clientID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
     let clientSecret = "s3cret-value"
     private let state = Mutex<(published: [Key], codes: [String: (token: String, challenge: String?)], port: Int)>(([], [:], 0))
+    /// Requests the token endpoint received (with or without a good secret).
+    private let tokenRequests = Mutex(0)
+    /// What the discovery document names as token endpoint (nil: this provider's own).
+    private let tokenEndpointOverride = Mutex<String?>(nil)
+    /// Whether discovery answers with a redirect to `redirectTarget` instead of the document.
+    private let redirectTarget = Mutex<String?>(nil)
+
+    var tokenRequestCount: Int { tokenRequests.withLock { $0 } }
+    func announceTokenEndpoint(_ url: String?) { tokenEndpointOverride.withLock { $0 = url } }
+    func redirectDiscovery(to url: String?) { redirectTarget.withLock { $0 = url } }
     private let task = Mutex<Task<Void, any Error>?>(nil)
 
     var port: Int { state.withLock { $0.port } }
@@ -34,9 +44,13 @@ final class FakeEntra: Sendable {
         let router = Router()
         router.get("/\(directoryID)/v2.0/.well-known/openid-configuration") { _, _ in
             let base = self.authority
+            if let target = self.redirectTarget.withLock({ $0 }) {
+                return Response(status: .found, headers: [.location: target])
+            }
+            let token = self.tokenEndpointOverride.withLock { $0 } ?? "\(base)/\(self.directoryID)/oauth2/v2.0/token"
             return try Self.json([
                 "issuer": "\(base)/{tenantid}/v2.0", "authorization_endpoint": "\(base)/\(self.directoryID)/oauth2/v2.0/authorize",
-                "token_endpoint": "\(base)/\(self.directoryID)/oauth2/v2.0/token", "jwks_uri": "\(base)/\(self.directoryID)/discovery/v2.0/keys",
+                "token_endpoint": token, "jwks_uri": "\(base)/\(self.directoryID)/discovery/v2.0/keys",
             ])
         }
         router.get("/\(directoryID)/discovery/v2.0/keys") { _, _ in
@@ -47,6 +61,7 @@ final class FakeEntra: Sendable {
             return try Self.json(["keys": keys])
         }
         router.post("/\(directoryID)/oauth2/v2.0/token") { request, _ in
+            self.tokenRequests.withLock { $0 += 1 }
             let body = String(buffer: try await request.body.collect(upTo: 65_536))
             var form: [String: String] = [:]
             for pair in body.split(separator: "&") {

@@ -29,18 +29,20 @@ struct TestSystem {
         try self.init(folder: other.dataDirectory, clock: other.clock, createSupport: false)
     }
 
-    init() throws {
-        try self.init(folder: FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-tests-\(UUID().uuidString)"), clock: ManualClock(), createSupport: true)
+    init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+        try self.init(folder: FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-tests-\(UUID().uuidString)"), clock: ManualClock(),
+                      createSupport: true, configure: configure)
     }
 
     let createSupport: Bool
 
-    private init(folder: URL, clock: ManualClock, createSupport: Bool) throws {
+    private init(folder: URL, clock: ManualClock, createSupport: Bool, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         self.createSupport = createSupport
         var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: folder, publicBaseURL: "http://switchboard.test",
             logLevel: .warning, scryptLogN: 4)
         configuration.whatsApp = WhatsAppConfiguration(graphBaseURL: "http://127.0.0.1:9", appSecret: Self.whatsAppSecret, verifyToken: "verify-token")
+        configure(&configuration)
         self.server = try SwitchboardServer(configuration: configuration, now: { clock.now() }, steadyNow: { clock.now() })
         self.clock = clock
         self.dataDirectory = folder
