@@ -94,11 +94,43 @@ public struct SwitchboardServer: Sendable {
         let router = router()
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 1 << 20))),
+            server: GatedWebSocketChannel.builder(router: router, configuration: .init(ws: .init(maxFrameSize: 1 << 20)), check: upgradeCheck),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchboard"),
             services: self.services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    /// Refuses WebSocket upgrades the routes would refuse, with the documented status and JSON error
+    /// (docs/workspace-protocol.md): the workspace without a valid session 401, an unknown chat site 404.
+    var upgradeCheck: UpgradeCheck {
+        let directory = self.directory
+        let conversations = store.conversations
+        return { head, _ in
+            let language = Language.negotiate(acceptLanguage: head.headers["accept-language"].first)
+            let components = URLComponents(string: head.uri)
+            func query(_ name: String) -> String? { components?.queryItems?.first { $0.name == name }?.value }
+            switch components?.path {
+            case "/api/v1/agent/ws":
+                let bearer = head.headers["authorization"].first.flatMap { header -> String? in
+                    let parts = header.split(separator: " ", maxSplits: 1)
+                    return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
+                }
+                guard let token = bearer ?? query("access_token"), token.count <= 256,
+                      (try? await directory.authenticate(token: token)) != nil else {
+                    return UpgradeRefusal(status: .unauthorized, code: DirectoryError.unauthenticated.code,
+                                          message: DirectoryError.unauthenticated.message(in: language))
+                }
+                return nil
+            case "/webchat/ws":
+                guard let key = query("site"), key.utf8.count <= 128, (try? await conversations.read({ try $0.chatSite(key: key) })) != nil else {
+                    return UpgradeRefusal(status: .notFound, code: "unknown_site", message: language == .ptBR ? "Site de chat desconhecido." : "Unknown chat site.")
+                }
+                return nil
+            default:
+                return nil
+            }
+        }
     }
 
     /// The services that run beside the HTTP server (the `.router` test mode runs them too).
