@@ -229,9 +229,31 @@ class FakeGraph:
         self.requests = []
         self.script = []
         self.lock = threading.Lock()
+        # phone_number_id -> the access token that may read it (Meta's ownership of a number).
+        self.owned = {}
+        self.lookups = []
         graph = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - GET /{version}/{phone_number_id}: readable only with its owner's token
+                number = self.path.split("?")[0].rstrip("/").split("/")[-1]
+                token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                with graph.lock:
+                    graph.lookups.append({"path": self.path, "auth": self.headers.get("Authorization")})
+                    owner = graph.owned.get(number)
+                if owner is not None and owner == token:
+                    status, reply = 200, {"id": number, "display_phone_number": "+55 11 4000-0000", "verified_name": "Loja"}
+                else:
+                    status, reply = 400, {"error": {"message": f"Unsupported get request. Object with ID '{number}' does not exist, "
+                                                               "cannot be loaded due to missing permissions", "type": "GraphMethodException",
+                                                    "code": 100}}
+                data = json.dumps(reply).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with graph.lock:

@@ -314,3 +314,41 @@ def test_login_throttle_reads_the_client_behind_a_trusted_proxy_only(tmp_path, c
     fail_logins(direct, "203.0.113.7", 10)
     fail_logins(direct, "198.51.100.1", 10)
     assert locked(direct, "192.0.2.200")
+
+
+# §1.1 A tenant can take over another business's WhatsApp number.
+def test_a_whatsapp_number_is_linked_only_with_a_token_that_reads_it(tmp_path, cleanup):
+    from chathelpers import FakeGraph
+    graph = FakeGraph()
+    cleanup.append(graph.stop)
+    graph.owned["111111111111111"] = "EAAG-token-of-loja"
+    graph.owned["222222222222222"] = "EAAG-token-of-the-real-owner"
+    sb = Switchboard(tmp_path / "data", graph_url=graph.url)
+    cleanup.append(sb.stop)
+    loja = sb.tenant("loja")
+    other = sb.tenant("outra")
+    loja_queue = sb.queue(loja, "WhatsApp", "whatsapp")
+    other_queue = sb.queue(other, "WhatsApp", "whatsapp")
+
+    ok = sb.put("/api/v1/whatsapp-numbers/111111111111111", {"queueId": loja_queue, "accessToken": "EAAG-token-of-loja"}, sb.support)
+    assert ok.status_code == 200, ok.text
+    # Another tenant names a number its token cannot read: refused, nothing stored.
+    stolen = sb.put("/api/v1/whatsapp-numbers/222222222222222", {"queueId": other_queue, "accessToken": "EAAG-token-of-outra"}, sb.support)
+    assert stolen.status_code == 422, stolen.text
+    assert stolen.json()["error"]["code"] == "whatsapp_number_not_owned"
+    listed = sb.ok(sb.get(f"/api/v1/whatsapp-numbers?tenantId={other}", sb.support))
+    assert listed["numbers"] == []
+    # A number another tenant linked is a conflict, even with a token that reads it.
+    graph.owned["111111111111111"] = "EAAG-token-of-outra"
+    taken = sb.put("/api/v1/whatsapp-numbers/111111111111111", {"queueId": other_queue, "accessToken": "EAAG-token-of-outra"}, sb.support)
+    assert taken.status_code == 409, taken.text
+    # Replacing the token of one's own number is verified and audited.
+    graph.owned["111111111111111"] = "EAAG-new-token-of-loja"
+    replaced = sb.put("/api/v1/whatsapp-numbers/111111111111111", {"queueId": loja_queue, "accessToken": "EAAG-new-token-of-loja"}, sb.support)
+    assert replaced.status_code == 200, replaced.text
+    audit = sb.ok(sb.get(f"/api/v1/audit?tenantId={loja}", sb.support))
+    actions = [e["action"] for e in audit]
+    assert "whatsapp_number.linked" in actions and "whatsapp_number.token_replaced" in actions, actions
+    assert all("EAAG" not in json.dumps(e) for e in audit)
+    # The token went to Meta only as a bearer credential.
+    assert any(l["auth"] == "Bearer EAAG-token-of-loja" for l in graph.lookups)

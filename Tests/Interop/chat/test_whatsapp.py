@@ -12,6 +12,7 @@ PHONE = "106540352242922"
 def whatsapp(tmp_path, cleanup, agents=1):
     graph = FakeGraph()
     cleanup.append(graph.stop)
+    graph.owned[PHONE] = "EAAG-test-token"
     sb = Switchboard(tmp_path / "data", graph_url=graph.url)
     cleanup.append(sb.stop)
     tenant = sb.tenant("loja")
