@@ -33,6 +33,14 @@ struct ChatChannelsTests {
         return try await api.send(.post, "/webhooks/whatsapp", raw: body, headers: headers)
     }
 
+    /// A local Graph API on which "EAAG-secret-token" owns `phone` (linking checks ownership with Meta).
+    static func graph() async throws -> FakeGraph {
+        let graph = FakeGraph()
+        try await graph.start()
+        graph.own(phone, token: "EAAG-secret-token")
+        return graph
+    }
+
     /// A tenant with a WhatsApp queue and this number linked to it; returns the admin's token and the queue.
     func linkedNumber(_ api: API) async throws -> (admin: String, queue: String) {
         let support = try await api.supportToken()
@@ -58,7 +66,9 @@ struct ChatChannelsTests {
 
     @Test("A bad or missing signature is refused with 401 and stores nothing; a redelivery is ignored")
     func signaturesAndIdempotence() async throws {
-        let system = try TestSystem()
+        let graph = try await Self.graph()
+        defer { graph.stop() }
+        let system = try TestSystem { $0.whatsApp.graphBaseURL = graph.url }
         try await system.run { api in
             _ = try await linkedNumber(api)
             let body = payload(text("wamid.A1", "olá"))
@@ -88,7 +98,9 @@ struct ChatChannelsTests {
 
     @Test("Signed but malformed bodies get 400; unknown numbers are acknowledged and stored nowhere")
     func malformedAndUnknown() async throws {
-        let system = try TestSystem()
+        let graph = try await Self.graph()
+        defer { graph.stop() }
+        let system = try TestSystem { $0.whatsApp.graphBaseURL = graph.url }
         try await system.run { api in
             _ = try await linkedNumber(api)
             for body in ["{not json", "[]", #"{"object":"whatsapp_business_account","entry":"x"}"#] {
@@ -104,7 +116,9 @@ struct ChatChannelsTests {
 
     @Test("Entry points need the right queue channel and an admin of the tenant; tokens stay sealed")
     func administration() async throws {
-        let system = try TestSystem()
+        let graph = try await Self.graph()
+        defer { graph.stop() }
+        let system = try TestSystem { $0.whatsApp.graphBaseURL = graph.url }
         try await system.run { api in
             let (admin, whatsappQueue) = try await linkedNumber(api)
             let chatQueue = try await api.send(.post, "/api/v1/queues", token: admin, json: ["name": "Chat", "channel": "webchat"]).string("id")

@@ -85,7 +85,8 @@ public struct SwitchboardServer: Sendable {
         ChatRoutes(center: contacts, store: store.conversations, settings: configuration.chat).register(on: router)
         WhatsAppRoutes(center: contacts, configuration: configuration.whatsApp).register(on: router)
         ChannelAdminRoutes(directory: directory, store: store.conversations, secretBox: secretBox,
-                           publicBaseURL: configuration.publicBaseURL, now: now, routing: routing).register(on: router)
+                           publicBaseURL: configuration.publicBaseURL, now: now, routing: routing,
+                           numbers: WhatsAppNumberVerifier(client: HTTPClient.shared, configuration: configuration.whatsApp)).register(on: router)
         return router
     }
 

@@ -14,6 +14,7 @@ struct ChannelAdminRoutes {
     let publicBaseURL: String
     let now: @Sendable () -> Date
     let routing: RoutingBridge
+    let numbers: WhatsAppNumberVerifier
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/agents/:userId/capacity") { _, context in
@@ -57,13 +58,40 @@ struct ChannelAdminRoutes {
             guard (1...4096).contains(body.accessToken.count) else { throw APIError.badRequest(field: "accessToken", reason: "1-4096 characters") }
             let minutes = body.stickyWindowMinutes ?? 24 * 60
             guard (0...43_200).contains(minutes) else { throw APIError.badRequest(field: "stickyWindowMinutes", reason: "0-43200") }
-            if let existing = try await store.read({ try $0.whatsAppNumber(id) }), existing.tenantID != queue.tenantID {
+            let existing = try await store.read({ try $0.whatsAppNumber(id) })
+            if let existing, existing.tenantID != queue.tenantID {
                 throw DirectoryError.conflict(reason: "this phone number id belongs to another account")
             }
+            // Meta must let this token read this number: proof that the business owns it.
+            let verifiedName: String?
+            switch await numbers.verify(phoneNumberID: id, accessToken: body.accessToken) {
+            case .owned(_, let name):
+                verifiedName = name
+            case .notOwned(let reason):
+                throw APIError(status: .unprocessableContent, code: "whatsapp_number_not_owned", field: "accessToken") { language in
+                    language == .ptBR ? "O token não dá acesso a este número no WhatsApp (Meta: \(reason))."
+                        : "The token does not give access to this WhatsApp number (Meta: \(reason))."
+                }
+            case .unreachable(let reason):
+                throw APIError(status: .badGateway, code: "whatsapp_unreachable") { language in
+                    language == .ptBR ? "Não foi possível confirmar o número com a Meta agora (\(reason)). Tente novamente."
+                        : "The number could not be confirmed with Meta right now (\(reason)). Try again."
+                }
+            }
             let number = WhatsAppNumber(
-                phoneNumberID: id, tenantID: queue.tenantID, queueID: queue.id, displayName: body.displayName ?? id,
-                accessTokenSealed: Data(try secretBox.seal(body.accessToken).utf8), stickyWindowSeconds: minutes * 60, createdAt: now())
-            try await store.write { try $0.upsert(number) }
+                phoneNumberID: id, tenantID: queue.tenantID, queueID: queue.id, displayName: body.displayName ?? verifiedName ?? id,
+                accessTokenSealed: Data(try secretBox.seal(body.accessToken).utf8), stickyWindowSeconds: minutes * 60, createdAt: existing?.createdAt ?? now())
+            let tokenChanged = existing.map { (try? secretBox.open(String(decoding: $0.accessTokenSealed, as: UTF8.self))) != body.accessToken } ?? false
+            let action = existing == nil ? "whatsapp_number.linked" : tokenChanged ? "whatsapp_number.token_replaced" : "whatsapp_number.updated"
+            let entry = AuditEntry(
+                tenantID: queue.tenantID, actorID: principal.userID, action: action, entity: "whatsapp_number", entityID: id,
+                before: existing.map { Self.auditView($0) }, after: Self.auditView(number), at: now())
+            let saved = try await store.write { db -> Bool in
+                guard try db.upsert(number) else { return false }
+                try db.audit(entry)
+                return true
+            }
+            guard saved else { throw DirectoryError.conflict(reason: "this phone number id belongs to another account") }
             return try JSONResponse.make(WhatsAppNumberView(number))
         }
         router.get("/api/v1/whatsapp-numbers") { request, context in
@@ -97,6 +125,13 @@ struct ChannelAdminRoutes {
             try await store.write { try $0.setBusinessHours(queue: queue.id, json: nil) }
             return Response(status: .noContent)
         }
+    }
+
+    /// A number as the audit shows it: never the token.
+    static func auditView(_ n: WhatsAppNumber) -> String {
+        let fields = ["queueId": n.queueID.description, "displayName": n.displayName, "stickyWindowMinutes": String(n.stickyWindowSeconds / 60),
+                      "accessToken": "[sealed]"]
+        return String(decoding: (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
     }
 
     /// An agent or supervisor of a tenant the principal administers.

@@ -133,16 +133,26 @@ public struct ConversationAccess {
             .map(ChatDecode.site)
     }
 
-    public func upsert(_ n: WhatsAppNumber) throws {
+    /// Links a number to its tenant, or updates the tenant's own link; false (nothing written) when
+    /// another tenant holds the number — checked in the statement itself, so two claims cannot race.
+    @discardableResult
+    public func upsert(_ n: WhatsAppNumber) throws -> Bool {
         try db.execute(
             sql: """
                 INSERT INTO whatsapp_numbers (phone_number_id, tenant_id, queue_id, display_name, access_token_sealed, sticky_window_seconds, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(phone_number_id) DO UPDATE SET queue_id = excluded.queue_id, display_name = excluded.display_name,
                     access_token_sealed = excluded.access_token_sealed, sticky_window_seconds = excluded.sticky_window_seconds
+                WHERE whatsapp_numbers.tenant_id = excluded.tenant_id
                 """,
             arguments: [n.phoneNumberID, n.tenantID.description, n.queueID.description, n.displayName, n.accessTokenSealed,
                         n.stickyWindowSeconds, n.createdAt.timeIntervalSince1970])
+        return db.changesCount > 0
+    }
+
+    /// Appends an audit entry in this transaction (channel administration is audited with the change).
+    public func audit(_ entry: AuditEntry) throws {
+        try SQLiteDirectoryAccess(db: db).append(entry)
     }
 
     public func whatsAppNumber(_ phoneNumberID: String) throws -> WhatsAppNumber? {
