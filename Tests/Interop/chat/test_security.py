@@ -10,7 +10,7 @@ import requests
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from chathelpers import BIN, Switchboard, agent_ws, visitor_ws, wait_for
+from chathelpers import BIN, Client, Switchboard, agent_ws, visitor_ws, wait_for
 
 
 def ready_center(tmp_path, cleanup, shards=None, **queue_settings):
@@ -352,3 +352,48 @@ def test_a_whatsapp_number_is_linked_only_with_a_token_that_reads_it(tmp_path, c
     assert all("EAAG" not in json.dumps(e) for e in audit)
     # The token went to Meta only as a bearer credential.
     assert any(l["auth"] == "Bearer EAAG-token-of-loja" for l in graph.lookups)
+
+
+# §1.2 Anonymous web chat has no limits.
+def test_web_chat_floods_are_limited_and_legitimate_visitors_still_get_through(tmp_path, cleanup):
+    sb = Switchboard(tmp_path / "data", extra_env={"SWITCHBOARD_TRUSTED_PROXIES": "127.0.0.1"})
+    cleanup.append(sb.stop)
+    tenant = sb.tenant("loja")
+    queue = sb.queue(tenant, "Chat do site", "webchat", maxWaiting=8)
+    site = sb.ok(sb.post("/api/v1/chat-sites", {"queueId": queue, "name": "Loja", "allowedOrigins": ["https://loja.example"]}, sb.support))
+    url = sb.base.replace("http", "ws") + "/webchat/ws?site=" + site["siteKey"]
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+
+    def visitor(address, origin="https://loja.example"):
+        client = Client(url, {"Origin": origin, "X-Forwarded-For": address})
+        cleanup.append(client.close)
+        client.type("welcome")
+        return client
+
+    # Allowed origins are checked on the upgrade.
+    evil = requests.get(sb.base + "/webchat/ws?site=" + site["siteKey"], headers=dict(upgrade, Origin="https://evil.example"), timeout=10)
+    assert evil.status_code == 403 and evil.json()["error"]["code"] == "origin_not_allowed", (evil.status_code, evil.text)
+
+    # One address: at most 10 open visitor connections; the 11th is refused with rate_limited.
+    flood = [visitor("203.0.113.50") for _ in range(10)]
+    refused = requests.get(sb.base + "/webchat/ws?site=" + site["siteKey"],
+                           headers=dict(upgrade, Origin="https://loja.example", **{"X-Forwarded-For": "203.0.113.50"}), timeout=10)
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited", (refused.status_code, refused.text)
+    # New conversations from one address: 5 a minute, then rate_limited (nothing stored for the refused one).
+    answers = [c.request({"type": "start", "name": f"Robô {n}"}) for n, c in enumerate(flood[:6])]
+    assert [a["type"] for a in answers[:5]] == ["ack"] * 5, answers
+    assert answers[5]["type"] == "error" and answers[5]["code"] == "rate_limited", answers[5]
+    # Messages of one conversation: a burst is fine, a flood is cut with rate_limited.
+    replies = [flood[0].request({"type": "message", "text": f"spam {n}"}) for n in range(40)]
+    assert replies[0]["type"] == "ack"
+    assert any(r["type"] == "error" and r["code"] == "rate_limited" for r in replies), replies[-1]
+
+    # A legitimate visitor from another address gets through, up to the queue's cap of waiting contacts.
+    legit = visitor("198.51.100.7")
+    assert legit.request({"type": "start", "name": "Cliente de verdade", "text": "oi"})["type"] == "ack"
+    others = [visitor(f"198.51.100.{20 + n}") for n in range(3)]
+    results = [o.request({"type": "start", "name": f"Cliente {n}"}) for n, o in enumerate(others)]
+    assert [r["type"] for r in results[:2]] == ["ack", "ack"], results
+    assert results[2]["type"] == "error" and results[2]["code"] == "queue_full", results[2]
+    stats = sb.ok(sb.get(f"/api/v1/queues/{queue}/stats", sb.support))
+    assert stats["waiting"] <= 8, stats
