@@ -154,6 +154,14 @@ enum Migrations {
             // Off: a first Microsoft login finds its user only through an admin's association of the oid.
             try db.execute(sql: "ALTER TABLE identity_providers ADD COLUMN email_matching BOOLEAN NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v7-chat-limits") { db in
+            // A cap on waiting contacts per queue, and the origins a chat site's widget may be embedded in
+            // (a JSON array; empty: any origin).
+            try db.execute(sql: """
+                ALTER TABLE queues ADD COLUMN max_waiting INTEGER NOT NULL DEFAULT 500;
+                ALTER TABLE chat_sites ADD COLUMN allowed_origins TEXT NOT NULL DEFAULT '[]';
+                """)
+        }
         return migrator
     }
 }

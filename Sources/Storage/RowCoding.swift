@@ -42,7 +42,7 @@ enum Decode {
             strategy: try value(row, "strategy", "queues"), wrapUpSeconds: row["wrap_up_seconds"],
             offerTimeoutSeconds: row["offer_timeout_seconds"], maxNoAnswer: row["max_no_answer"],
             rejectDelaySeconds: row["reject_delay_seconds"], maxWaitSeconds: row["max_wait_seconds"],
-            overflowQueueID: optionalID(row, "overflow_queue_id"), priority: row["priority"])
+            overflowQueueID: optionalID(row, "overflow_queue_id"), priority: row["priority"], maxWaiting: row["max_waiting"])
         return Queue(
             id: try id(row, "id", "queues"), tenantID: try id(row, "tenant_id", "queues"), name: row["name"],
             channel: try value(row, "channel", "queues"), settings: settings, createdAt: date(row, "created_at"))
@@ -105,7 +105,7 @@ enum Encode {
         let values: [(any DatabaseValueConvertible)?] = [
             q.tenantID.description, q.name, q.channel.rawValue, s.strategy.rawValue, s.wrapUpSeconds, s.offerTimeoutSeconds,
             s.maxNoAnswer, s.rejectDelaySeconds, s.maxWaitSeconds, s.overflowQueueID?.description, s.priority,
-            q.createdAt.timeIntervalSince1970,
+            q.createdAt.timeIntervalSince1970, s.maxWaiting,
         ]
         return StatementArguments(idFirst ? [q.id.description] + values : values + [q.id.description])
     }

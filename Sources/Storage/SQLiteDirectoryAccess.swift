@@ -78,8 +78,8 @@ struct SQLiteDirectoryAccess: DirectoryWriter {
         try db.execute(
             sql: """
                 INSERT INTO queues (id, tenant_id, name, channel, strategy, wrap_up_seconds, offer_timeout_seconds,
-                    max_no_answer, reject_delay_seconds, max_wait_seconds, overflow_queue_id, priority, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    max_no_answer, reject_delay_seconds, max_wait_seconds, overflow_queue_id, priority, created_at, max_waiting)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: Encode.queue(queue, idFirst: true))
     }
@@ -88,7 +88,7 @@ struct SQLiteDirectoryAccess: DirectoryWriter {
             sql: """
                 UPDATE queues SET tenant_id = ?, name = ?, channel = ?, strategy = ?, wrap_up_seconds = ?,
                     offer_timeout_seconds = ?, max_no_answer = ?, reject_delay_seconds = ?, max_wait_seconds = ?,
-                    overflow_queue_id = ?, priority = ?, created_at = ? WHERE id = ?
+                    overflow_queue_id = ?, priority = ?, created_at = ?, max_waiting = ? WHERE id = ?
                 """,
             arguments: Encode.queue(queue, idFirst: false))
     }

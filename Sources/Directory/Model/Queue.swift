@@ -31,12 +31,16 @@ public struct QueueSettings: Sendable, Codable, Hashable {
     public var overflowQueueID: QueueID?
     /// Higher is served first when an agent frees up.
     public var priority: Int
+    /// Most contacts waiting at once; further arrivals are refused (`queue_full`), so a flood cannot
+    /// fill the line and the database.
+    public var maxWaiting: Int
 
     public init(
         strategy: RoutingStrategy = .longestIdle, wrapUpSeconds: Int = 10, offerTimeoutSeconds: Int = 20,
         maxNoAnswer: Int = 3, rejectDelaySeconds: Int = 5, maxWaitSeconds: Int = 0,
-        overflowQueueID: QueueID? = nil, priority: Int = 0
+        overflowQueueID: QueueID? = nil, priority: Int = 0, maxWaiting: Int = 500
     ) {
+        self.maxWaiting = maxWaiting
         self.strategy = strategy
         self.wrapUpSeconds = wrapUpSeconds
         self.offerTimeoutSeconds = offerTimeoutSeconds

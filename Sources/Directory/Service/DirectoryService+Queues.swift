@@ -159,6 +159,7 @@ extension DirectoryService {
             ("settings.wrapUpSeconds", s.wrapUpSeconds, 0...3600), ("settings.offerTimeoutSeconds", s.offerTimeoutSeconds, 5...600),
             ("settings.maxNoAnswer", s.maxNoAnswer, 0...100), ("settings.rejectDelaySeconds", s.rejectDelaySeconds, 0...3600),
             ("settings.maxWaitSeconds", s.maxWaitSeconds, 0...86_400), ("settings.priority", s.priority, -100...100),
+            ("settings.maxWaiting", s.maxWaiting, 1...100_000),
         ]
         for (field, value, range) in checks where !range.contains(value) {
             throw DirectoryError.invalidField(field: field, reason: "between \(range.lowerBound) and \(range.upperBound)")

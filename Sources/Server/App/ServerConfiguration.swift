@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var smtpURL: String?
     /// PEM file of a CA to trust for the SMTP server's certificate (SWITCHBOARD_SMTP_CA_FILE).
     public var smtpCAFile: String?
+    /// Limits on anonymous web chat visitors (connections, new conversations, messages).
+    var visitorLimits = VisitorLimitSettings()
     /// The Microsoft Entra ID authority every tenant's login uses; tenants cannot name another host.
     /// Operators change it only for a sovereign cloud (https) or a local test provider (http on loopback).
     public var entraAuthority: String = "https://login.microsoftonline.com"

@@ -22,6 +22,8 @@ public struct SwitchboardServer: Sendable {
     public let routing: RoutingBridge
     /// Conversations, workspaces and visitors of the chat channels (issue 6).
     let contacts: ContactCenter
+    /// What anonymous web chat visitors may open and send.
+    let visitorLimits: VisitorLimits
     let whatsAppSender: WhatsAppSender
     let logger: Logger
     let now: @Sendable () -> Date
@@ -64,6 +66,7 @@ public struct SwitchboardServer: Sendable {
         self.contacts = ContactCenter(store: store, directory: directory, routing: routing, settings: configuration.chat, logger: logger,
                                       now: now, whatsAppWake: { sender.wake() })
         events.center.bind(contacts)
+        self.visitorLimits = VisitorLimits(settings: configuration.visitorLimits)
         let transport = HTTPTransport(client: HTTPTransport.withoutRedirects)
         self.entra = EntraLogin(
             directory: directory, keys: ProviderKeys(transport: transport, now: now), transport: transport, secretBox: secretBox,
@@ -82,7 +85,8 @@ public struct SwitchboardServer: Sendable {
         IdentityRoutes(directory: directory, entra: entra, secretBox: secretBox).register(on: router)
         RoutingRoutes(directory: directory, bridge: routing).register(on: router)
         OutboxRoutes(store: store, worker: outbox, directory: directory).register(on: router)
-        ChatRoutes(center: contacts, store: store.conversations, settings: configuration.chat).register(on: router)
+        ChatRoutes(center: contacts, store: store.conversations, settings: configuration.chat, limits: visitorLimits,
+                   proxies: configuration.trustedProxies).register(on: router)
         WhatsAppRoutes(center: contacts, configuration: configuration.whatsApp).register(on: router)
         ChannelAdminRoutes(directory: directory, store: store.conversations, secretBox: secretBox,
                            publicBaseURL: configuration.publicBaseURL, now: now, routing: routing,
@@ -107,7 +111,9 @@ public struct SwitchboardServer: Sendable {
     var upgradeCheck: UpgradeCheck {
         let directory = self.directory
         let conversations = store.conversations
-        return { head, _ in
+        let limits = visitorLimits
+        let proxies = configuration.trustedProxies
+        return { head, peer in
             let language = Language.negotiate(acceptLanguage: head.headers["accept-language"].first)
             let components = URLComponents(string: head.uri)
             func query(_ name: String) -> String? { components?.queryItems?.first { $0.name == name }?.value }
@@ -124,8 +130,17 @@ public struct SwitchboardServer: Sendable {
                 }
                 return nil
             case "/webchat/ws":
-                guard let key = query("site"), key.utf8.count <= 128, (try? await conversations.read({ try $0.chatSite(key: key) })) != nil else {
+                guard let key = query("site"), key.utf8.count <= 128, let site = (try? await conversations.read({ try $0.chatSite(key: key) })) ?? nil else {
                     return UpgradeRefusal(status: .notFound, code: "unknown_site", message: language == .ptBR ? "Site de chat desconhecido." : "Unknown chat site.")
+                }
+                guard site.allows(origin: head.headers["origin"].first) else {
+                    return UpgradeRefusal(status: .forbidden, code: "origin_not_allowed", message: language == .ptBR
+                        ? "Este chat não pode ser aberto a partir desta página." : "This chat cannot be opened from this page.")
+                }
+                let address = IPNetwork.client(peer: peer, forwardedFor: head.headers["x-forwarded-for"], trusting: proxies)
+                guard limits.mayConnect(address: address, site: site.siteKey) else {
+                    return UpgradeRefusal(status: .tooManyRequests, code: "rate_limited", message: language == .ptBR
+                        ? "Muitas conexões a partir deste endereço. Tente novamente mais tarde." : "Too many connections from this address. Try again later.")
                 }
                 return nil
             default:

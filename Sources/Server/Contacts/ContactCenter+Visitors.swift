@@ -110,6 +110,12 @@ extension ContactCenter {
         if let text, text.count > 4_096 { throw ProtocolError(code: "too_large", message: "Messages are at most 4096 characters.") }
         let at = now()
         let hours = await businessHours(site.queueID)
+        // The queue's cap on waiting contacts (the router refuses beyond it too): refused before anything is stored.
+        let cap = ((try? await directoryStore.read { try $0.queue(site.queueID) }) ?? nil)?.settings.maxWaiting ?? QueueSettings().maxWaiting
+        let waiting = open.values.reduce(0) { $0 + ($1.queueID == site.queueID && ($1.status == .waiting || $1.status == .scheduled) ? 1 : 0) }
+        guard waiting < cap else {
+            throw ProtocolError(code: "queue_full", message: "All our lines are busy right now. Please try again in a few minutes.")
+        }
         let isOpen = hours.isOpen(at: at)
         if !isOpen && hours.outsideHours == .refuse {
             throw ProtocolError(code: "closed", message: hours.message ?? Self.closedMessage(hours, at: at))

@@ -33,15 +33,6 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, We
     /// one of `proxies`, the client is the right-most `X-Forwarded-For` entry that is not itself a
     /// trusted proxy; otherwise the header is the client's own claim and is ignored.
     func clientAddress(_ request: Request, trusting proxies: [IPNetwork]) -> String {
-        guard let peer = remoteAddress?.ipAddress else { return "unknown" }
-        guard !proxies.isEmpty, proxies.contains(where: { $0.contains(peer) }) else { return peer }
-        let hops = request.headers[values: HTTPField.Name("X-Forwarded-For")!]
-            .flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        for hop in hops.reversed() {
-            guard IPNetwork.isAddress(hop) else { return peer }  // garbage: do not trust what is left of it
-            if !proxies.contains(where: { $0.contains(hop) }) { return hop }
-        }
-        return peer
+        IPNetwork.client(peer: remoteAddress?.ipAddress, forwardedFor: request.headers[values: HTTPField.Name("X-Forwarded-For")!], trusting: proxies)
     }
 }

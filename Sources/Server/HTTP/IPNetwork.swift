@@ -34,6 +34,20 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(Self.text(bytes))/\(prefix)" }
 
+    /// The client of a request that `peer` sent: `peer` itself unless it is a trusted proxy; then the
+    /// right-most `X-Forwarded-For` hop that is not a trusted proxy (the header is the client's own claim
+    /// otherwise, and is ignored).
+    public static func client(peer: String?, forwardedFor headers: [String], trusting proxies: [IPNetwork]) -> String {
+        guard let peer else { return "unknown" }
+        guard !proxies.isEmpty, proxies.contains(where: { $0.contains(peer) }) else { return peer }
+        let hops = headers.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        for hop in hops.reversed() {
+            guard isAddress(hop) else { return peer }  // garbage: do not trust what is left of it
+            if !proxies.contains(where: { $0.contains(hop) }) { return hop }
+        }
+        return peer
+    }
+
     /// Whether `text` is an IPv4 or IPv6 address.
     static func isAddress(_ text: String) -> Bool { bytes(text) != nil }
 

@@ -78,9 +78,10 @@ struct QueueSettingsInput: Decodable {
     let maxWaitSeconds: Int?
     let overflowQueueId: QueueID??
     let priority: Int?
+    let maxWaiting: Int?
 
     enum Key: String, CodingKey {
-        case strategy, wrapUpSeconds, offerTimeoutSeconds, maxNoAnswer, rejectDelaySeconds, maxWaitSeconds, overflowQueueId, priority
+        case strategy, wrapUpSeconds, offerTimeoutSeconds, maxNoAnswer, rejectDelaySeconds, maxWaitSeconds, overflowQueueId, priority, maxWaiting
     }
 
     init(from decoder: any Decoder) throws {
@@ -94,6 +95,7 @@ struct QueueSettingsInput: Decodable {
         overflowQueueId = c.contains(.overflowQueueId)
             ? .some(try c.decodeNil(forKey: .overflowQueueId) ? nil : try c.decode(QueueID.self, forKey: .overflowQueueId)) : nil
         priority = try c.decodeIfPresent(Int.self, forKey: .priority)
+        maxWaiting = try c.decodeIfPresent(Int.self, forKey: .maxWaiting)
     }
 
     func applied(to base: QueueSettings) -> QueueSettings {
@@ -106,6 +108,7 @@ struct QueueSettingsInput: Decodable {
         if let maxWaitSeconds { s.maxWaitSeconds = maxWaitSeconds }
         if let overflowQueueId { s.overflowQueueID = overflowQueueId }
         if let priority { s.priority = priority }
+        if let maxWaiting { s.maxWaiting = maxWaiting }
         return s
     }
 }

@@ -56,6 +56,7 @@ struct QueueSettingsView: Codable {
     var maxNoAnswer: Int
     var rejectDelaySeconds: Int
     var maxWaitSeconds: Int
+    var maxWaiting: Int
     var overflowQueueId: String?
     var priority: Int
 
@@ -66,6 +67,7 @@ struct QueueSettingsView: Codable {
         maxNoAnswer = s.maxNoAnswer
         rejectDelaySeconds = s.rejectDelaySeconds
         maxWaitSeconds = s.maxWaitSeconds
+        maxWaiting = s.maxWaiting
         overflowQueueId = s.overflowQueueID?.description
         priority = s.priority
     }

@@ -199,7 +199,7 @@ public final class RoutingBridge: Sendable {
             rejectDelay: .seconds(Int64(s.rejectDelaySeconds)), maxNoAnswer: UInt16(clamping: s.maxNoAnswer),
             maxWait: .seconds(Int64(s.maxWaitSeconds)),
             overflowQueue: overflow ? s.overflowQueueID.map { ids.queue($0.rawValue, tenant: queue.tenantID.rawValue) } : nil,
-            priority: Int32(clamping: s.priority))
+            maxSize: UInt32(clamping: s.maxWaiting), priority: Int32(clamping: s.priority))
     }
 
     private func capacity(of user: UserID) async throws -> AgentCapacity? {

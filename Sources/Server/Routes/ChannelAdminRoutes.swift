@@ -27,7 +27,13 @@ struct ChannelAdminRoutes {
             for (field, value, limit) in [("voice", body.voice, 1), ("webchat", body.webchat, 20), ("whatsapp", body.whatsapp, 20)] where !(0...limit).contains(value) {
                 throw APIError.badRequest(field: field, reason: "0-\(limit)")
             }
-            try await store.write { try $0.setCapacity(user: user.id, body) }
+            let before = try await store.read { try $0.capacity(user: user.id) }
+            let entry = AuditEntry(tenantID: tenant, actorID: try context.requirePrincipal().userID, action: "agent.capacity_set", entity: "user",
+                                   entityID: user.id.description, before: before.map(Self.json), after: Self.json(body), at: now())
+            try await store.write { db in
+                try db.setCapacity(user: user.id, body)
+                try db.audit(entry)
+            }
             try? await routing.refreshAgent(user.id, tenant: tenant)
             return try JSONResponse.make(body)
         }
@@ -36,10 +42,39 @@ struct ChannelAdminRoutes {
             let body = try await JSONBody.decode(ChatSiteRequest.self, from: request, context: context)
             let queue = try await adminQueue(body.queueId, principal, channel: .webchat)
             guard FieldRules.isValidName(body.name) else { throw APIError.badRequest(field: "name", reason: "1-120 characters") }
+            let origins = try Self.origins(body.allowedOrigins ?? [])
             let site = ChatSite(tenantID: queue.tenantID, queueID: queue.id, siteKey: ContactCenter.newToken().prefix(32).description,
-                                name: body.name, createdAt: now())
-            try await store.write { try $0.insert(site) }
+                                name: body.name, allowedOrigins: origins, createdAt: now())
+            let entry = AuditEntry(tenantID: queue.tenantID, actorID: principal.userID, action: "chat_site.created", entity: "chat_site",
+                                   entityID: site.id.uuidString.lowercased(), before: nil, after: Self.auditView(site), at: now())
+            try await store.write { db in
+                try db.insert(site)
+                try db.audit(entry)
+            }
             return try JSONResponse.make(ChatSiteView(site, base: publicBaseURL), status: .created)
+        }
+        router.put("/api/v1/chat-sites/:siteId") { request, context in
+            let principal = try context.requirePrincipal()
+            guard let id = context.parameters.get("siteId").flatMap(UUID.init(uuidString:)),
+                  let before = try await store.read({ try $0.chatSite(id: id) }), principal.canSee(tenant: before.tenantID) else {
+                throw DirectoryError.notFound(entity: "chat site")
+            }
+            guard principal.canAdminister(tenant: before.tenantID) else { throw DirectoryError.forbidden }
+            let body = try await JSONBody.decode(ChatSiteUpdate.self, from: request, context: context)
+            var site = before
+            if let name = body.name {
+                guard FieldRules.isValidName(name) else { throw APIError.badRequest(field: "name", reason: "1-120 characters") }
+                site.name = name
+            }
+            if let origins = body.allowedOrigins { site.allowedOrigins = try Self.origins(origins) }
+            let entry = AuditEntry(tenantID: site.tenantID, actorID: principal.userID, action: "chat_site.updated", entity: "chat_site",
+                                   entityID: site.id.uuidString.lowercased(), before: Self.auditView(before), after: Self.auditView(site), at: now())
+            let updated = site
+            try await store.write { db in
+                try db.update(updated)
+                try db.audit(entry)
+            }
+            return try JSONResponse.make(ChatSiteView(updated, base: publicBaseURL))
         }
         router.get("/api/v1/chat-sites") { request, context in
             let principal = try context.requirePrincipal()
@@ -116,15 +151,50 @@ struct ChannelAdminRoutes {
             let hours = try await JSONBody.decode(BusinessHours.self, from: request, context: context)
             do { try hours.validate() } catch let error as BusinessHoursError { throw APIError.badRequest(field: nil, reason: error.reason) }
             let json = String(decoding: try JSONEncoder().encode(hours), as: UTF8.self)
-            try await store.write { try $0.setBusinessHours(queue: queue.id, json: json) }
+            let before = try await store.read { try $0.businessHours(queue: queue.id) }
+            let entry = AuditEntry(tenantID: queue.tenantID, actorID: principal.userID, action: "queue.business_hours_set", entity: "queue",
+                                   entityID: queue.id.description, before: before, after: json, at: now())
+            try await store.write { db in
+                try db.setBusinessHours(queue: queue.id, json: json)
+                try db.audit(entry)
+            }
             return try JSONResponse.make(hours)
         }
         router.delete("/api/v1/queues/:queueId/business-hours") { _, context in
             let principal = try context.requirePrincipal()
             let queue = try await adminQueue(context.parameters.get("queueId") ?? "", principal, channel: nil)
-            try await store.write { try $0.setBusinessHours(queue: queue.id, json: nil) }
+            let before = try await store.read { try $0.businessHours(queue: queue.id) }
+            let entry = AuditEntry(tenantID: queue.tenantID, actorID: principal.userID, action: "queue.business_hours_removed", entity: "queue",
+                                   entityID: queue.id.description, before: before, after: nil, at: now())
+            try await store.write { db in
+                try db.setBusinessHours(queue: queue.id, json: nil)
+                try db.audit(entry)
+            }
             return Response(status: .noContent)
         }
+    }
+
+    /// Allowed origins as `scheme://host[:port]`, lower-cased: at most 20, http(s) only, no path.
+    static func origins(_ list: [String]) throws -> [String] {
+        guard list.count <= 20 else { throw APIError.badRequest(field: "allowedOrigins", reason: "at most 20 origins") }
+        return try list.map { text in
+            guard let url = URLComponents(string: text.trimmingCharacters(in: .whitespaces)), let scheme = url.scheme?.lowercased(),
+                  scheme == "https" || scheme == "http", let host = url.host?.lowercased(), !host.isEmpty,
+                  url.path.isEmpty || url.path == "/", url.query == nil, url.fragment == nil, url.user == nil else {
+                throw APIError.badRequest(field: "allowedOrigins", reason: "origins look like https://shop.example (no path): '\(text.prefix(80))'")
+            }
+            return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
+        }
+    }
+
+    static func auditView(_ site: ChatSite) -> String {
+        json(["queueId": site.queueID.description, "name": site.name, "allowedOrigins": site.allowedOrigins.joined(separator: " ")])
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     /// A number as the audit shows it: never the token.
@@ -159,6 +229,12 @@ struct ChannelAdminRoutes {
 struct ChatSiteRequest: Decodable {
     let queueId: String
     let name: String
+    let allowedOrigins: [String]?
+}
+
+struct ChatSiteUpdate: Decodable {
+    let name: String?
+    let allowedOrigins: [String]?
 }
 
 struct WhatsAppNumberRequest: Decodable {
@@ -169,10 +245,10 @@ struct WhatsAppNumberRequest: Decodable {
 }
 
 struct ChatSiteView: Encodable {
-    let id: String, tenantId: String, queueId: String, siteKey: String, name: String, snippet: String
+    let id: String, tenantId: String, queueId: String, siteKey: String, name: String, allowedOrigins: [String], snippet: String
     init(_ site: ChatSite, base: String) {
-        id = site.id.uuidString; tenantId = site.tenantID.description; queueId = site.queueID.description
-        siteKey = site.siteKey; name = site.name
+        id = site.id.uuidString.lowercased(); tenantId = site.tenantID.description; queueId = site.queueID.description
+        siteKey = site.siteKey; name = site.name; allowedOrigins = site.allowedOrigins
         snippet = "<script src=\"\(base)/webchat/widget.js\" data-site=\"\(site.siteKey)\" async></script>"
     }
 }

@@ -10,6 +10,8 @@ struct ChatRoutes {
     let center: ContactCenter
     let store: SQLiteConversationStore
     let settings: ChatSettings
+    let limits: VisitorLimits
+    let proxies: [IPNetwork]
 
     func register(on router: Router<AppRequestContext>) {
         router.ws("/api/v1/agent/ws", shouldUpgrade: { _, context in
@@ -42,12 +44,30 @@ struct ChatRoutes {
         }, onUpgrade: { inbound, outbound, ws in
             let query = ws.request.uri.queryParameters
             guard let key = query["site"].map(String.init), let site = try await store.read({ try $0.chatSite(key: key) }) else { return }
+            let address = ws.requestContext.clientAddress(ws.request, trusting: proxies)
+            guard limits.connect(address: address, site: site.siteKey) else {
+                await WebSocketSession.refuse(outbound, code: 4029, ProtocolError(code: "rate_limited", message: "Too many connections from this address. Try again later."))
+                return
+            }
+            defer { limits.disconnected(address: address, site: site.siteKey) }
             let outlet = Outlet()
             let (welcome, resumed) = await center.connectVisitor(site: site, resumeToken: query["resume"].map(String.init), outlet: outlet)
             outlet.send(welcome)
             if let resumed { await center.visitorAttached(resumed) }
-            let state = VisitorConnection(seq: resumed)
+            let state = VisitorConnection(seq: resumed, messages: limits.messageBucket())
             await WebSocketSession(inbound: inbound, outbound: outbound, outlet: outlet, maxMessageBytes: settings.maxMessageBytes).run { command throws(ProtocolError) in
+                switch command["type"]?.stringValue {
+                case "start" where state.seq == nil:
+                    if let wait = limits.newConversation(address: address, site: site.siteKey) {
+                        throw ProtocolError(code: "rate_limited", message: "Too many new conversations from here. Try again in \(wait) s.")
+                    }
+                case "message", "typing":
+                    if let wait = limits.message(&state.messages) {
+                        throw ProtocolError(code: "rate_limited", message: "Too many messages. Try again in \(wait) s.")
+                    }
+                default:
+                    break
+                }
                 let (ack, seq) = try await center.visitorCommand(site: site, seq: state.seq, outlet: outlet, command)
                 state.seq = seq
                 return ack
@@ -73,5 +93,7 @@ struct ChatRoutes {
 final class VisitorConnection: @unchecked Sendable {
     // @unchecked: read and written only from the single task that runs the connection's message loop.
     var seq: Int64?
-    init(seq: Int64?) { self.seq = seq }
+    /// The connection's message budget (issue 10 §1.2).
+    var messages: TokenBucket
+    init(seq: Int64?, messages: TokenBucket) { self.seq = seq; self.messages = messages }
 }

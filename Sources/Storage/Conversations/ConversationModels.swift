@@ -105,9 +105,19 @@ public struct ChatSite: Sendable, Hashable {
     public var queueID: QueueID
     public var siteKey: String
     public var name: String
+    /// Origins (`https://shop.example`) whose pages may open the widget's WebSocket; empty: any.
+    public var allowedOrigins: [String]
     public var createdAt: Date
-    public init(id: UUID = UUID(), tenantID: TenantID, queueID: QueueID, siteKey: String, name: String, createdAt: Date) {
+    public init(id: UUID = UUID(), tenantID: TenantID, queueID: QueueID, siteKey: String, name: String, allowedOrigins: [String] = [], createdAt: Date) {
         self.id = id; self.tenantID = tenantID; self.queueID = queueID; self.siteKey = siteKey; self.name = name; self.createdAt = createdAt
+        self.allowedOrigins = allowedOrigins
+    }
+
+    /// Whether a page of `origin` (the upgrade's Origin header) may open the widget's WebSocket.
+    public func allows(origin: String?) -> Bool {
+        guard !allowedOrigins.isEmpty else { return true }
+        guard let origin = origin?.lowercased() else { return false }
+        return allowedOrigins.contains { $0.lowercased() == origin }
     }
 }
 

@@ -119,9 +119,19 @@ public struct ConversationAccess {
 
     public func insert(_ site: ChatSite) throws {
         try db.execute(
-            sql: "INSERT INTO chat_sites (id, tenant_id, queue_id, site_key, name, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            sql: "INSERT INTO chat_sites (id, tenant_id, queue_id, site_key, name, created_at, allowed_origins) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [site.id.uuidString, site.tenantID.description, site.queueID.description, site.siteKey, site.name,
-                        site.createdAt.timeIntervalSince1970])
+                        site.createdAt.timeIntervalSince1970, Encode.json(site.allowedOrigins)])
+    }
+
+    /// Updates a site's name and allowed origins (its key and queue never change).
+    public func update(_ site: ChatSite) throws {
+        try db.execute(sql: "UPDATE chat_sites SET name = ?, allowed_origins = ? WHERE id = ?",
+                       arguments: [site.name, Encode.json(site.allowedOrigins), site.id.uuidString])
+    }
+
+    public func chatSite(id: UUID) throws -> ChatSite? {
+        try Row.fetchOne(db, sql: "SELECT * FROM chat_sites WHERE id = ?", arguments: [id.uuidString]).map(ChatDecode.site)
     }
 
     public func chatSite(key: String) throws -> ChatSite? {
@@ -261,6 +271,7 @@ enum ChatDecode {
     static func site(_ row: Row) throws -> ChatSite {
         ChatSite(id: try uuid(row, "id", "chat_sites"), tenantID: try Decode.id(row, "tenant_id", "chat_sites"),
                  queueID: try Decode.id(row, "queue_id", "chat_sites"), siteKey: row["site_key"], name: row["name"],
+                 allowedOrigins: (try? JSONDecoder().decode([String].self, from: Data((row["allowed_origins"] as String? ?? "[]").utf8))) ?? [],
                  createdAt: Decode.date(row, "created_at"))
     }
 
