@@ -397,3 +397,48 @@ def test_web_chat_floods_are_limited_and_legitimate_visitors_still_get_through(t
     assert results[2]["type"] == "error" and results[2]["code"] == "queue_full", results[2]
     stats = sb.ok(sb.get(f"/api/v1/queues/{queue}/stats", sb.support))
     assert stats["waiting"] <= 8, stats
+
+
+# §1.11 Password hashing on the request path.
+def test_a_login_flood_does_not_stall_the_workspace(tmp_path, cleanup):
+    import statistics
+    import threading
+    sb, tenant, queue = ready_center(tmp_path, cleanup)
+    _, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    agent = open_agent(sb, token, cleanup, queue)
+    for n in range(8):
+        sb.ready_agent(tenant, f"login{n}@loja.test", f"Login {n}", [queue])
+
+    def quiet_pings(count):
+        samples = []
+        for _ in range(count):
+            started = time.perf_counter()
+            assert agent.request({"type": "ping"})["type"] == "ack"
+            samples.append(time.perf_counter() - started)
+            time.sleep(0.01)
+        return samples
+
+    baseline = quiet_pings(20)
+    # 48 concurrent logins with the right passwords (scrypt, N = 2^15, ~0.1 s each): seconds of hashing.
+    done = threading.Event()
+    statuses = []
+
+    def login(n):
+        reply = requests.post(sb.base + "/api/v1/auth/login", json={"email": f"login{n % 8}@loja.test", "password": "S3nha!forte-123"}, timeout=60)
+        statuses.append(reply.status_code)
+
+    threads = [threading.Thread(target=login, args=(n,)) for n in range(48)]
+    for t in threads:
+        t.start()
+    during = []
+    while any(t.is_alive() for t in threads):
+        during.extend(quiet_pings(1))
+    for t in threads:
+        t.join()
+    print(f"ping during a login flood: median {statistics.median(during) * 1000:.1f} ms, max {max(during) * 1000:.1f} ms "
+          f"over {len(during)} pings; quiet median {statistics.median(baseline) * 1000:.1f} ms; logins {sorted(set(statuses))}")
+    assert len(during) >= 10, "the flood ended before it could be measured"
+    assert all(s in (200, 503) for s in statuses), statuses
+    assert statuses.count(200) >= 8, statuses
+    # The workspace keeps answering while the logins hash: no ping waits behind the whole flood.
+    assert max(during) < 0.5, f"a ping waited {max(during):.2f} s during the login flood"
