@@ -10,15 +10,29 @@ public struct ScryptPasswordHasher: PasswordHashing {
     public let logN: Int
     public let blockSize: Int
     public let parallelism: Int
+    /// Where the hashing runs (never on the request's own thread).
+    public let pool: PasswordWorkPool
 
     /// Defaults follow RFC 7914 §2's interactive-login advice (N = 2^15, r = 8, p = 1: 32 MiB, about 0.1 s).
-    public init(logN: Int = 15, blockSize: Int = 8, parallelism: Int = 1) {
+    public init(logN: Int = 15, blockSize: Int = 8, parallelism: Int = 1, pool: PasswordWorkPool = .shared) {
         self.logN = logN
         self.blockSize = blockSize
         self.parallelism = parallelism
+        self.pool = pool
     }
 
-    public func hash(_ password: String) throws -> String {
+    public func hash(_ password: String) async throws -> String {
+        let hasher = self
+        return try await pool.run { try hasher.hashNow(password) }
+    }
+
+    public func verify(_ password: String, against encoded: String) async throws -> Bool {
+        let hasher = self
+        return try await pool.run { hasher.verifyNow(password, against: encoded) }
+    }
+
+    /// Hashes on the calling thread (the pool's).
+    func hashNow(_ password: String) throws -> String {
         var salt = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for index in salt.indices { salt[index] = generator.next() }
@@ -26,7 +40,8 @@ public struct ScryptPasswordHasher: PasswordHashing {
         return "$scrypt$ln=\(logN),r=\(blockSize),p=\(parallelism)$\(Data(salt).base64EncodedString())$\(Data(key).base64EncodedString())"
     }
 
-    public func verify(_ password: String, against encoded: String) -> Bool {
+    /// Verifies on the calling thread (the pool's).
+    func verifyNow(_ password: String, against encoded: String) -> Bool {
         let parts = encoded.split(separator: "$", omittingEmptySubsequences: true)
         guard parts.count == 4, parts[0] == "scrypt" else { return false }
         var params: [String: Int] = [:]

@@ -32,6 +32,8 @@ public enum DirectoryError: Error, Sendable, Equatable {
     case unknownExternalUser
     /// The tenant has no enabled identity provider.
     case identityProviderUnavailable
+    /// Too many logins are being checked at once; the caller may try again shortly.
+    case busy
 
     /// The machine-readable code clients switch on.
     public var code: String {
@@ -59,6 +61,7 @@ public enum DirectoryError: Error, Sendable, Equatable {
         case .externalLoginFailed: "external_login_failed"
         case .unknownExternalUser: "unknown_user"
         case .identityProviderUnavailable: "identity_provider_unavailable"
+        case .busy: "busy"
         }
     }
 
@@ -132,6 +135,8 @@ public enum DirectoryError: Error, Sendable, Equatable {
             return pt ? "Usuário não cadastrado nesta conta. Fale com o administrador." : "This user is not registered in this account. Contact the administrator."
         case .identityProviderUnavailable:
             return pt ? "Login com a Microsoft não está habilitado para esta conta." : "Microsoft login is not enabled for this account."
+        case .busy:
+            return pt ? "Muitos acessos ao mesmo tempo. Tente novamente em instantes." : "Too many logins at once. Try again in a moment."
         }
     }
 

@@ -125,10 +125,11 @@ final class LoginThrottleBox: Sendable {
 
     /// A hash of a random password made with the service's hasher, to verify against when an account
     /// does not exist (made once, on first need).
-    func decoyHash(_ hasher: any PasswordHashing) -> String {
-        decoy.withLock { value in
+    func decoyHash(_ hasher: any PasswordHashing) async throws -> String {
+        if let known = decoy.withLock({ $0 }) { return known }
+        let made = try await hasher.hash(UUID().uuidString)
+        return decoy.withLock { value in
             if let value { return value }
-            let made = (try? hasher.hash(UUID().uuidString)) ?? ""
             value = made
             return made
         }

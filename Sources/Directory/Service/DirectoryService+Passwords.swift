@@ -28,7 +28,7 @@ extension DirectoryService {
         guard violations.isEmpty else { throw DirectoryError.weakPassword(violations) }
         let at = now()
         let tokenHash = secrets.hash(token)
-        let passwordHash = try passwords.hash(newPassword)
+        let passwordHash = try await passwords.hash(newPassword)
         let (confirmToken, confirmHash) = secrets.mint()
         let confirmLink = try link("confirm-email", token: confirmToken)
         let confirmExpiry = at.addingTimeInterval(configuration.confirmationTokenLifetime)
@@ -80,7 +80,7 @@ extension DirectoryService {
         let violations = PasswordPolicy.violations(of: password)
         guard violations.isEmpty else { throw DirectoryError.weakPassword(violations) }
         let at = now()
-        let passwordHash = try passwords.hash(password)
+        let passwordHash = try await passwords.hash(password)
         try await commit { db in
             var user = try Self.administeredUser(id, by: principal, in: db)
             guard try !Self.isSelfManaged(user, in: db) else { throw DirectoryError.selfManaged }

@@ -38,9 +38,15 @@ extension DirectoryService {
             return try user.map { ($0, try Self.isSelfManaged($0, in: db)) }
         }
         if let (_, selfManaged) = found, selfManaged { throw DirectoryError.selfManaged }
-        guard let (user, _) = found, let hash = user.passwordHash, passwords.verify(password, against: hash) else {
+        let matches: Bool
+        if let (user, _) = found, let hash = user.passwordHash {
+            matches = try await passwords.verify(password, against: hash)
+        } else {
             // Spend the same hashing work for unknown accounts, so timing does not reveal which e-mails exist.
-            if found?.0.passwordHash == nil { _ = passwords.verify(password, against: throttle.decoyHash(passwords)) }
+            _ = try await passwords.verify(password, against: try await throttle.decoyHash(passwords))
+            matches = false
+        }
+        guard matches, let (user, _) = found else {
             throw failure(account: account, address: clientAddress, at: steady)
         }
         guard user.emailVerified else { throw DirectoryError.emailNotVerified }
@@ -93,7 +99,7 @@ extension DirectoryService {
     /// password to print once, or nil when support staff already exist.
     public func bootstrapSupport(email: String, name: String = "Platform Support") async throws -> (User, String)? {
         let password = Self.randomPassword()
-        let hash = try passwords.hash(password)
+        let hash = try await passwords.hash(password)
         let at = now()
         let user = User(tenantID: nil, name: name, email: FieldRules.normalizeEmail(email), role: .support, emailVerified: true, passwordHash: hash, createdAt: at)
         try Self.validate(user)
@@ -112,7 +118,7 @@ extension DirectoryService {
         let violations = PasswordPolicy.violations(of: password)
         guard violations.isEmpty else { throw DirectoryError.weakPassword(violations) }
         let at = now()
-        let user = User(tenantID: nil, name: name, email: FieldRules.normalizeEmail(email), role: .support, emailVerified: true, passwordHash: try passwords.hash(password), createdAt: at)
+        let user = User(tenantID: nil, name: name, email: FieldRules.normalizeEmail(email), role: .support, emailVerified: true, passwordHash: try await passwords.hash(password), createdAt: at)
         try Self.validate(user)
         return try await commit { db in
             try Self.checkUnique(user, in: db)

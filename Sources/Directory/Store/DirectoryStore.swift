@@ -94,9 +94,11 @@ public protocol DirectoryWriter: DirectoryReader {
 }
 
 /// Hashes and checks passwords (implemented with a memory-hard KDF in `Identity`).
+/// Password hashing. Deliberately slow work: implementations run it away from the threads that serve
+/// requests and sockets, and throw `DirectoryError.busy` rather than queue without bound.
 public protocol PasswordHashing: Sendable {
-    func hash(_ password: String) throws -> String
-    func verify(_ password: String, against hash: String) -> Bool
+    func hash(_ password: String) async throws -> String
+    func verify(_ password: String, against hash: String) async throws -> Bool
 }
 
 /// Mints random secrets (session and one-time tokens) and hashes them for storage.

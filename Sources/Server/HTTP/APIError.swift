@@ -31,6 +31,7 @@ struct APIError: HTTPResponseError {
         }
         self.init(status: Self.status(for: error), code: error.code, field: error.field, details: details) { error.message(in: $0) }
         if case .tooManyAttempts(let seconds) = error { headers[.retryAfter] = String(seconds) }
+        if case .busy = error { headers[.retryAfter] = "1" }
     }
 
     /// Hummingbird's own errors (no route, wrong method, body too large, unreadable request) in the API's shape.
@@ -57,6 +58,7 @@ struct APIError: HTTPResponseError {
         case .webrtcRequired: .unprocessableContent
         case .confirmationRequired, .emailTaken, .extensionTaken, .slugTaken, .conflict: .conflict
         case .tooManyAttempts: .tooManyRequests
+        case .busy: .serviceUnavailable
         }
     }
 
