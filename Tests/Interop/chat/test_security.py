@@ -442,3 +442,62 @@ def test_a_login_flood_does_not_stall_the_workspace(tmp_path, cleanup):
     assert statuses.count(200) >= 8, statuses
     # The workspace keeps answering while the logins hash: no ping waits behind the whole flood.
     assert max(during) < 0.5, f"a ping waited {max(during):.2f} s during the login flood"
+
+
+# §2.2 One malformed status in a webhook delivery loses the good messages beside it.
+def test_a_malformed_item_does_not_lose_the_good_ones_beside_it(tmp_path, cleanup):
+    import sqlite3
+    from chathelpers import FakeGraph, post_webhook, wa_payload, wa_text
+    graph = FakeGraph()
+    cleanup.append(graph.stop)
+    graph.owned["106540352242922"] = "EAAG-test-token"
+    sb = Switchboard(tmp_path / "data", graph_url=graph.url)
+    cleanup.append(sb.stop)
+    tenant = sb.tenant("loja")
+    queue = sb.queue(tenant, "WhatsApp", "whatsapp")
+    sb.ok(sb.put("/api/v1/whatsapp-numbers/106540352242922", {"queueId": queue, "accessToken": "EAAG-test-token"}, sb.support))
+    bad_status = {"id": "wamid.OUT-x", "status": "delivered", "timestamp": "soon", "recipient_id": "5511999990000"}
+    no_sender = {"id": "wamid.BAD1", "timestamp": str(int(time.time())), "type": "text", "text": {"body": "sem remetente"}}
+    body = wa_payload("106540352242922", messages=[wa_text("wamid.GOOD1", "5511999990000", "mensagem boa"), no_sender], statuses=[bad_status])
+    reply = post_webhook(sb, body)
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["received"] == 1 and reply.json()["rejected"] == 2, reply.json()
+    db = sqlite3.connect(os.path.join(sb.data_dir, "switchboard.sqlite"))
+    texts = [row[0] for row in db.execute("SELECT text FROM messages WHERE external_id = 'wamid.GOOD1'")]
+    assert texts == ["mensagem boa"]
+    rejected = db.execute("SELECT path, reason, raw FROM whatsapp_rejected_items ORDER BY id").fetchall()
+    assert len(rejected) == 2, rejected
+    assert "timestamp" in rejected[1][1] and "soon" in rejected[1][2], rejected
+    assert "from" in rejected[0][1] and "sem remetente" in rejected[0][2], rejected
+    # Meta redelivers the same body: nothing is stored twice.
+    again = post_webhook(sb, body)
+    assert again.status_code == 200 and again.json()["received"] == 0 and again.json()["duplicates"] == 1, again.json()
+
+
+# §1.12 A tenant with two WhatsApp numbers gets both mixed into one conversation and replies leave from the wrong number.
+def test_each_whatsapp_number_keeps_its_own_conversation_and_replies_from_it(tmp_path, cleanup):
+    from chathelpers import FakeGraph, post_webhook, wa_payload, wa_text
+    graph = FakeGraph()
+    cleanup.append(graph.stop)
+    graph.owned["111111111111111"] = "EAAG-sales"
+    graph.owned["222222222222222"] = "EAAG-support"
+    sb = Switchboard(tmp_path / "data", graph_url=graph.url)
+    cleanup.append(sb.stop)
+    tenant = sb.tenant("loja")
+    queue = sb.queue(tenant, "WhatsApp", "whatsapp")
+    sb.ok(sb.put("/api/v1/whatsapp-numbers/111111111111111", {"queueId": queue, "accessToken": "EAAG-sales"}, sb.support))
+    sb.ok(sb.put("/api/v1/whatsapp-numbers/222222222222222", {"queueId": queue, "accessToken": "EAAG-support"}, sb.support))
+    _, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    sb.ok(sb.put(f"/api/v1/agents/{sb.ok(sb.get('/api/v1/me', token))['user']['id']}/capacity", {"voice": 1, "webchat": 3, "whatsapp": 5}, sb.support))
+    agent = open_agent(sb, token, cleanup, queue)
+    customer = "5511988887777"
+    assert post_webhook(sb, wa_payload("111111111111111", [wa_text("wamid.A1", customer, "pelo número de vendas")])).status_code == 200
+    first = agent.type("offer")
+    assert post_webhook(sb, wa_payload("222222222222222", [wa_text("wamid.B1", customer, "pelo número de suporte")])).status_code == 200
+    second = agent.type("offer")
+    assert first["contactId"] != second["contactId"]
+    assert agent.request({"type": "offer.accept", "contactId": second["contactId"]})["type"] == "ack"
+    assert agent.request({"type": "message.send", "contactId": second["contactId"], "text": "Suporte aqui"})["type"] == "ack"
+    agent.type("message.status", status="sent", timeout=20)
+    assert graph.requests[-1]["path"] == "/v21.0/222222222222222/messages", graph.requests[-1]
+    assert graph.requests[-1]["auth"] == "Bearer EAAG-support"
