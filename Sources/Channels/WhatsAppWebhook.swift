@@ -10,18 +10,22 @@ public struct WhatsAppWebhook: Sendable, Hashable {
     /// entry[].changes[].value.errors: errors Meta reports about a business number or the app rather
     /// than about one message (Cloud API error codes page, "Receiving errors"), with the number they concern.
     public var errors: [(phoneNumberID: String, error: WhatsAppGraphError)]
+    /// Items that could not be read (a message without `from`, a status with a bad `timestamp`, a change
+    /// without metadata …), kept with their raw JSON so that one bad item does not lose the good ones.
+    public var rejected: [WhatsAppRejectedItem]
 
     /// A parsed webhook.
     public init(messages: [WhatsAppInboundMessage] = [], statuses: [WhatsAppStatusUpdate] = [],
-                errors: [(phoneNumberID: String, error: WhatsAppGraphError)] = []) {
+                errors: [(phoneNumberID: String, error: WhatsAppGraphError)] = [], rejected: [WhatsAppRejectedItem] = []) {
         self.messages = messages
         self.statuses = statuses
         self.errors = errors
+        self.rejected = rejected
     }
 
-    /// Equal when messages, statuses and errors are equal.
+    /// Equal when messages, statuses, errors and rejected items are equal.
     public static func == (lhs: WhatsAppWebhook, rhs: WhatsAppWebhook) -> Bool {
-        lhs.messages == rhs.messages && lhs.statuses == rhs.statuses
+        lhs.messages == rhs.messages && lhs.statuses == rhs.statuses && lhs.rejected == rhs.rejected
             && lhs.errors.count == rhs.errors.count
             && zip(lhs.errors, rhs.errors).allSatisfy { $0.phoneNumberID == $1.phoneNumberID && $0.error == $1.error }
     }
@@ -30,17 +34,18 @@ public struct WhatsAppWebhook: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(messages)
         hasher.combine(statuses)
+        hasher.combine(rejected)
         for item in errors { hasher.combine(item.phoneNumberID); hasher.combine(item.error) }
     }
 
     /// Parses every entry and change of one POST body (object "whatsapp_business_account"). Throws
-    /// `WhatsAppPayloadError` with a clear reason for non-JSON / wrong shape; unknown message types and unknown
-    /// fields never throw (they become `.unsupported`); change fields other than "messages" are skipped.
-    ///
-    /// Required (else it throws, naming the path): `object`, `entry[]`, `changes[]`, each change's `field`
-    /// and (for "messages") `value.metadata.phone_number_id`; each message's `from`, `id`, `type`,
-    /// `timestamp`; each status's `id`, `status`, `timestamp`. A known type with a malformed content object
-    /// becomes `.unsupported(type:)` rather than failing the whole batch.
+    /// `WhatsAppPayloadError` only when the envelope is unusable (not JSON, not an object, `object` not
+    /// "whatsapp_business_account", no `entry` array). Everything inside is read item by item (issue 10
+    /// §2.2): an entry without `changes`, a change without `field` or (for "messages") without
+    /// `value.metadata.phone_number_id`, a message without `from`, `id`, `type` or a unix `timestamp`, a
+    /// status without `id`, `status` or `timestamp` becomes a `WhatsAppRejectedItem` naming its path and
+    /// reason, and the good items beside it are kept. Unknown message types and unknown fields never
+    /// reject (they become `.unsupported`); change fields other than "messages" are skipped.
     public static func parse(_ body: [UInt8]) throws(WhatsAppPayloadError) -> WhatsAppWebhook {
         let root: JSONValue
         do {
@@ -58,18 +63,28 @@ public struct WhatsAppWebhook: Sendable, Hashable {
         var webhook = WhatsAppWebhook()
         for (e, entry) in entries.enumerated() {
             guard entry.isObject, let changes = entry["changes"]?.arrayValue else {
-                throw WhatsAppPayloadError(reason: "entry[\(e)] has no 'changes' array")
+                webhook.reject(entry, path: "entry[\(e)]", reason: "entry[\(e)] has no 'changes' array", phoneNumberID: nil)
+                continue
             }
             for (c, change) in changes.enumerated() {
                 let path = "entry[\(e)].changes[\(c)]"
                 guard change.isObject, let field = change["field"]?.stringValue else {
-                    throw WhatsAppPayloadError(reason: "\(path) has no 'field'")
+                    webhook.reject(change, path: path, reason: "\(path) has no 'field'", phoneNumberID: nil)
+                    continue
                 }
                 guard field == "messages" else { continue }
-                try parseMessagesValue(change["value"], path: path + ".value", into: &webhook)
+                do {
+                    try parseMessagesValue(change["value"], path: path + ".value", into: &webhook)
+                } catch {
+                    webhook.reject(change["value"] ?? .null, path: path + ".value", reason: error.reason, phoneNumberID: nil)
+                }
             }
         }
         return webhook
+    }
+
+    mutating func reject(_ item: JSONValue, path: String, reason: String, phoneNumberID: String?) {
+        rejected.append(WhatsAppRejectedItem(phoneNumberID: phoneNumberID, path: path, reason: reason, rawJSON: item.serialized))
     }
 
     private static func parseMessagesValue(_ value: JSONValue?, path: String,
@@ -92,11 +107,17 @@ public struct WhatsAppWebhook: Sendable, Hashable {
             guard let list = messages.arrayValue else { throw WhatsAppPayloadError(reason: "\(path).messages is not an array") }
             for (m, message) in list.enumerated() {
                 let at = "\(path).messages[\(m)]"
-                guard message.isObject else { throw WhatsAppPayloadError(reason: "\(at) is not an object") }
-                let from = try requiredText(message, "from", at)
-                let id = try requiredText(message, "id", at)
-                let type = try requiredText(message, "type", at)
-                let timestamp = try requiredTimestamp(message, at)
+                let from: String, id: String, type: String, timestamp: Date
+                do throws(WhatsAppPayloadError) {
+                    guard message.isObject else { throw WhatsAppPayloadError(reason: "\(at) is not an object") }
+                    from = try requiredText(message, "from", at)
+                    id = try requiredText(message, "id", at)
+                    type = try requiredText(message, "type", at)
+                    timestamp = try requiredTimestamp(message, at)
+                } catch {
+                    webhook.reject(message, path: at, reason: error.reason, phoneNumberID: phoneNumberID)
+                    continue
+                }
                 webhook.messages.append(WhatsAppInboundMessage(
                     phoneNumberID: phoneNumberID, displayPhoneNumber: display, from: from,
                     profileName: profileNames[from], id: id, timestamp: timestamp,
@@ -115,10 +136,16 @@ public struct WhatsAppWebhook: Sendable, Hashable {
             guard let list = statuses.arrayValue else { throw WhatsAppPayloadError(reason: "\(path).statuses is not an array") }
             for (s, status) in list.enumerated() {
                 let at = "\(path).statuses[\(s)]"
-                guard status.isObject else { throw WhatsAppPayloadError(reason: "\(at) is not an object") }
-                let id = try requiredText(status, "id", at)
-                let state = try requiredText(status, "status", at)
-                let timestamp = try requiredTimestamp(status, at)
+                let id: String, state: String, timestamp: Date
+                do throws(WhatsAppPayloadError) {
+                    guard status.isObject else { throw WhatsAppPayloadError(reason: "\(at) is not an object") }
+                    id = try requiredText(status, "id", at)
+                    state = try requiredText(status, "status", at)
+                    timestamp = try requiredTimestamp(status, at)
+                } catch {
+                    webhook.reject(status, path: at, reason: error.reason, phoneNumberID: phoneNumberID)
+                    continue
+                }
                 webhook.statuses.append(WhatsAppStatusUpdate(
                     phoneNumberID: phoneNumberID, messageID: id, status: WhatsAppDeliveryStatus(state),
                     timestamp: timestamp, recipientID: status["recipient_id"]?.textValue,
@@ -141,6 +168,23 @@ public struct WhatsAppWebhook: Sendable, Hashable {
             throw WhatsAppPayloadError(reason: "\(path).timestamp is missing or not unix seconds")
         }
         return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+}
+
+/// A webhook item that could not be read: where it was, why, and its raw JSON (kept, never routed).
+public struct WhatsAppRejectedItem: Sendable, Hashable {
+    /// The business number of the change it came in, when that much was readable.
+    public var phoneNumberID: String?
+    /// Its place in the delivery, e.g. `entry[0].changes[0].value.statuses[1]`.
+    public var path: String
+    /// What is wrong with it, path included, e.g. `entry[0]….timestamp is missing or not unix seconds`.
+    public var reason: String
+    /// The item as it came.
+    public var rawJSON: String
+
+    /// A rejected item.
+    public init(phoneNumberID: String?, path: String, reason: String, rawJSON: String) {
+        self.phoneNumberID = phoneNumberID; self.path = path; self.reason = reason; self.rawJSON = rawJSON
     }
 }
 

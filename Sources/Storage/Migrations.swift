@@ -162,6 +162,20 @@ enum Migrations {
                 ALTER TABLE chat_sites ADD COLUMN allowed_origins TEXT NOT NULL DEFAULT '[]';
                 """)
         }
+        migrator.registerMigration("v8-whatsapp-rejected-items") { db in
+            // Webhook items that could not be read, kept with their raw JSON (a redelivery adds nothing).
+            try db.execute(sql: """
+                CREATE TABLE whatsapp_rejected_items (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    received_at DOUBLE NOT NULL,
+                    phone_number_id TEXT,
+                    path TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    raw TEXT NOT NULL,
+                    raw_hash TEXT NOT NULL UNIQUE
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -46,7 +46,8 @@ struct ConversationStoreTests {
         #expect(open.map(\.customerName) == ["Early"])
         let messages = try await reopened.read { try $0.messages(conversation: open[0].seq) }
         #expect(messages.map(\.text) == ["oi"] && messages[0].externalID == "wamid.1")
-        let latest = try await reopened.read { try $0.latestConversation(tenant: tenant.id, channel: .whatsapp, customerAddress: "551100") }
+        let latest = try await reopened.read { try $0.latestConversation(tenant: tenant.id, channel: .whatsapp, customerAddress: "551100", source: "1") }
+        #expect(try await reopened.read { try $0.latestConversation(tenant: tenant.id, channel: .whatsapp, customerAddress: "551100", source: "2") } == nil)
         #expect(latest?.status == .closed)
     }
 }

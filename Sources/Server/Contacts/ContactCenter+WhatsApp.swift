@@ -1,4 +1,5 @@
 import Channels
+import Crypto
 import Directory
 import Foundation
 import Metrics
@@ -14,11 +15,12 @@ extension ContactCenter {
         var statusChanged: [(seq: Int64, status: String, error: String?)] = []
         var duplicates = 0
         var unknownNumbers: Set<String> = []
+        var rejected = 0
     }
 
     /// Commits a parsed webhook delivery and returns what it changed; throws only when nothing was committed.
     @discardableResult
-    func ingestWhatsApp(_ webhook: WhatsAppWebhook) async throws -> (stored: Int, duplicates: Int, statuses: Int) {
+    func ingestWhatsApp(_ webhook: WhatsAppWebhook) async throws -> (stored: Int, duplicates: Int, statuses: Int, rejected: Int) {
         await untilRestored()
         let at = now()
         let ingested = try await store.write { db -> Ingested in
@@ -30,7 +32,8 @@ extension ContactCenter {
                     continue
                 }
                 if try db.message(externalID: message.id) != nil { result.duplicates += 1; continue }
-                let latest = try db.latestConversation(tenant: number.tenantID, channel: .whatsapp, customerAddress: message.from)
+                let latest = try db.latestConversation(tenant: number.tenantID, channel: .whatsapp, customerAddress: message.from,
+                                                       source: number.phoneNumberID)
                 var c: Conversation
                 if let latest, latest.isOpen {
                     c = touched[latest.seq] ?? latest
@@ -56,8 +59,20 @@ extension ContactCenter {
                 try db.setStatus(message: m.seq, status: new, error: error)
                 result.statusChanged.append((m.seq, new, error))
             }
+            for item in webhook.rejected {
+                let hash = SHA256.hash(data: Data(((item.phoneNumberID ?? "") + "\u{0}" + item.rawJSON).utf8)).map { String(format: "%02x", $0) }.joined()
+                // A redelivered bad item is kept once (and not counted again).
+                if try db.keepRejected(phoneNumberID: item.phoneNumberID, path: item.path, reason: item.reason, raw: item.rawJSON, rawHash: hash, at: at) {
+                    result.rejected += 1
+                }
+            }
             result.opened = result.opened.map { touched[$0.seq] ?? $0 }
             return result
+        }
+        if !webhook.rejected.isEmpty {
+            Counter(label: "switchboard_whatsapp_rejected_items_total").increment(by: webhook.rejected.count)
+            logger.warning("WhatsApp webhook items could not be read; kept with their raw JSON",
+                           metadata: ["items": "\(webhook.rejected.map { "\($0.path): \($0.reason)" })"])
         }
         if !ingested.unknownNumbers.isEmpty {
             logger.warning("WhatsApp messages for unconfigured numbers ignored", metadata: ["numbers": "\(ingested.unknownNumbers.sorted())"])
@@ -75,7 +90,7 @@ extension ContactCenter {
         }
         for (m, c) in ingested.appended { await customerMessageStored(m, conversation: c) }
         for change in ingested.statusChanged { await messageStatusChanged(messageSeq: change.seq, status: change.status, error: change.error) }
-        return (ingested.appended.count, ingested.duplicates, ingested.statusChanged.count)
+        return (ingested.appended.count, ingested.duplicates, ingested.statusChanged.count, ingested.rejected)
     }
 
     /// A new conversation for a customer's first message (or first after the last one closed). Within the

@@ -32,7 +32,8 @@ struct WhatsAppRoutes {
                 throw APIError(status: .badRequest, code: "invalid_payload") { _ in "The payload is not a WhatsApp webhook: \(error.reason)" }
             }
             let result = try await center.ingestWhatsApp(webhook)
-            return try JSONResponse.make(["received": result.stored, "duplicates": result.duplicates, "statuses": result.statuses])
+            return try JSONResponse.make(["received": result.stored, "duplicates": result.duplicates, "statuses": result.statuses,
+                                          "rejected": result.rejected])
         }
     }
 }

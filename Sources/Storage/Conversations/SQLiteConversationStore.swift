@@ -72,11 +72,28 @@ public struct ConversationAccess {
     }
 
     /// The latest conversation of a customer on a channel of a tenant (open or not).
-    public func latestConversation(tenant: TenantID, channel: Channel, customerAddress: String) throws -> Conversation? {
+    /// The customer's latest conversation through one entry point (`source`: a WhatsApp number), so
+    /// that two numbers of one tenant keep their conversations apart.
+    public func latestConversation(tenant: TenantID, channel: Channel, customerAddress: String, source: String) throws -> Conversation? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM conversations WHERE tenant_id = ? AND channel = ? AND customer_address = ? ORDER BY seq DESC LIMIT 1",
-            arguments: [tenant.description, channel.rawValue, customerAddress]
+            db, sql: """
+                SELECT * FROM conversations WHERE tenant_id = ? AND channel = ? AND customer_address = ? AND source = ?
+                ORDER BY seq DESC LIMIT 1
+                """,
+            arguments: [tenant.description, channel.rawValue, customerAddress, source]
         ).map(ChatDecode.conversation)
+    }
+
+    /// Keeps a webhook item that could not be read; false when the same raw item was kept before.
+    @discardableResult
+    public func keepRejected(phoneNumberID: String?, path: String, reason: String, raw: String, rawHash: String, at: Date) throws -> Bool {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO whatsapp_rejected_items (received_at, phone_number_id, path, reason, raw, raw_hash)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [at.timeIntervalSince1970, phoneNumberID, path, reason, raw, rawHash])
+        return db.changesCount > 0
     }
 
     // MARK: Messages

@@ -52,7 +52,7 @@ def test_verification_and_signatures(tmp_path, cleanup):
     assert sb.ok(sb.get(f"/api/v1/queues/{queue}/stats", sb.support))["offered"] == 0
     # Nothing was stored: the same message, signed, is new (not a duplicate).
     reply = post_webhook(sb, body)
-    assert reply.status_code == 200 and reply.json() == {"received": 1, "duplicates": 0, "statuses": 0}
+    assert reply.status_code == 200 and reply.json() == {"received": 1, "duplicates": 0, "statuses": 0, "rejected": 0}
     offer = agent.type("offer")
     assert offer["channel"] == "whatsapp" and offer["customer"] == {"name": "Carla", "address": "5511999990000", "email": None}
 
@@ -88,7 +88,7 @@ def test_message_types_batches_duplicates_and_unsupported(tmp_path, cleanup):
 
     # Meta retries: the same wamids again are ignored, nothing reaches the agent twice.
     again = post_webhook(sb, batch)
-    assert again.status_code == 200 and again.json() == {"received": 0, "duplicates": 4, "statuses": 0}
+    assert again.status_code == 200 and again.json() == {"received": 0, "duplicates": 4, "statuses": 0, "rejected": 0}
     import pytest
     with pytest.raises(AssertionError):
         agent.type("message", timeout=1.5)
