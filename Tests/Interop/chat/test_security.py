@@ -501,3 +501,25 @@ def test_each_whatsapp_number_keeps_its_own_conversation_and_replies_from_it(tmp
     agent.type("message.status", status="sent", timeout=20)
     assert graph.requests[-1]["path"] == "/v21.0/222222222222222/messages", graph.requests[-1]
     assert graph.requests[-1]["auth"] == "Bearer EAAG-support"
+
+
+# §1.12 Conversations of a deleted queue are stranded.
+def test_deleting_a_queue_closes_the_contacts_waiting_in_it(tmp_path, cleanup):
+    import sqlite3
+    sb, tenant, queue = ready_center(tmp_path, cleanup)
+    site = sb.site(queue)
+    v = visitor_ws(sb, site["siteKey"])
+    cleanup.append(v.close)
+    v.type("welcome")
+    started = v.request({"type": "start", "name": "Cliente", "text": "alguém?"})
+    assert started["type"] == "ack" and started["status"] == "waiting"
+    assert requests.delete(f"{sb.base}/api/v1/queues/{queue}", headers=sb.h(sb.support), timeout=10).status_code == 204
+    closed = v.type("closed", timeout=10)
+    assert closed["reason"] == "queue_deleted", closed
+    db = sqlite3.connect(os.path.join(sb.data_dir, "switchboard.sqlite"))
+    row = db.execute("SELECT status, outcome FROM conversations WHERE lower(id) = lower(?)", (started["conversationId"],)).fetchone()
+    assert row == ("closed", "queue_deleted"), row
+    # After a restart nothing of it comes back as waiting.
+    sb.restart()
+    row = db.execute("SELECT count(*) FROM conversations WHERE status != 'closed'").fetchone()
+    assert row == (0,), row
