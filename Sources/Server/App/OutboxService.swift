@@ -54,7 +54,9 @@ final class DirectoryEvents: DirectoryObserver {
                 Task { await center.sessionsEnded(user, reason: reason) }
             case .agentChanged(_, let user, _):
                 Task { await center.recheckReadiness(user) }
-            case .queueChanged, .membershipChanged:
+            case .queueChanged(_, let queue, _):
+                Task { await center.queueChanged(queue) }
+            case .membershipChanged:
                 break
             }
         }

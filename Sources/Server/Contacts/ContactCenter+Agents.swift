@@ -118,6 +118,13 @@ extension ContactCenter {
         }
     }
 
+    /// A queue's settings or existence changed; a deleted queue's waiting contacts are closed.
+    func queueChanged(_ queue: Directory.QueueID) async {
+        guard open.values.contains(where: { $0.queueID == queue }) else { return }
+        let exists = ((try? await directoryStore.read { try $0.queue(queue) }) ?? nil) != nil
+        if !exists { await queueDeleted(queue) }
+    }
+
     /// The admin's confirmed edit logged the agent out of every queue: tell the open workspace.
     func agentLoggedOutOfAllQueues(_ user: UserID) async {
         await sendToAgent(user, ["type": "logged_out", "reason": "admin_edit",

@@ -17,9 +17,8 @@ extension ContactCenter {
             open[c.seq] = c
             switch c.status {
             case .waiting:
-                do { try await enterQueue(c); counts.waiting += 1 } catch {
-                    logger.error("waiting contact not restored", metadata: ["conversation": "\(c.id)", "error": "\(error.code)"])
-                }
+                await enterQueueOrRetry(c)
+                counts.waiting += 1
             case .scheduled:
                 counts.scheduled += 1
             case .assigned:
@@ -27,7 +26,7 @@ extension ContactCenter {
                       let (queue, _) = routing.ids.knownQueue(c.queueID.rawValue) else {
                     c.status = .waiting; c.agentID = nil; c.assignedAt = nil
                     await save(c)
-                    try? await enterQueue(c)
+                    await enterQueueOrRetry(c)
                     continue
                 }
                 let at = now()

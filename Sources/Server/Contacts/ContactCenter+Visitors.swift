@@ -139,7 +139,7 @@ extension ContactCenter {
         open[c.seq] = c
         visitorOutlets[c.seq, default: []].insert(outlet)
         Counter(label: "switchboard_chat_conversations_started_total", dimensions: [("channel", "webchat")]).increment()
-        if c.status == .waiting { try await enterQueue(c) }
+        if c.status == .waiting { await enterQueueOrRetry(c) }
         return (["conversationId": .string(c.id.uuidString), "resumeToken": .string(token), "status": .string(c.status.rawValue),
                  "routeAfter": JSONValue(c.routeAfter)], c.seq)
     }
@@ -217,16 +217,43 @@ extension ContactCenter {
         try await submit(.arrive(request), tenant: c.tenantID)
     }
 
-    /// Scheduled conversations whose queue has opened enter the line.
+    /// Scheduled conversations whose queue has opened (or whose earlier entry failed) enter the line.
     func routeDue() async {
         let at = now()
         for c in open.values.sorted(by: { $0.seq < $1.seq }) where c.status == .scheduled && (c.routeAfter ?? at) <= at {
             var c = c
             c.status = .waiting
+            c.routeAfter = nil
             await save(c)
-            do { try await enterQueue(c) } catch {
-                logger.warning("scheduled contact could not enter its queue", metadata: ["conversation": "\(c.id)", "error": "\(error.code)"])
+            await enterQueueOrRetry(c)
+        }
+    }
+
+    /// Puts a stored conversation in line; when the router cannot take it now (stopped, busy, the queue
+    /// not loaded yet) it is stored as scheduled a few seconds ahead, so `routeDue` tries again — a
+    /// contact is never left "waiting" where no router knows it.
+    func enterQueueOrRetry(_ c: Conversation) async {
+        do { try await enterQueue(c) } catch {
+            logger.warning("contact could not enter its queue; trying again shortly", metadata: ["conversation": "\(c.id)", "error": "\(error.code)"])
+            guard var current = open[c.seq], current.status == .waiting else { return }
+            current.status = .scheduled
+            current.routeAfter = now().addingTimeInterval(Self.retryEntryAfter)
+            await save(current)
+        }
+    }
+
+    /// Seconds before a failed queue entry is tried again.
+    static let retryEntryAfter: TimeInterval = 5
+
+    /// A queue was deleted: contacts still waiting (or scheduled) in it are closed with `queue_deleted`
+    /// and their visitors told; conversations already with an agent go on until they are closed.
+    func queueDeleted(_ queue: Directory.QueueID) async {
+        for c in open.values.sorted(by: { $0.seq < $1.seq }) where c.queueID == queue && (c.status == .waiting || c.status == .scheduled) {
+            var c = c
+            if c.status == .waiting {
+                try? await submit(.abandon(contact: Routing.ContactID(c.seq)), tenant: c.tenantID)
             }
+            await end(&c, outcome: "queue_deleted")
         }
     }
 

@@ -81,9 +81,7 @@ extension ContactCenter {
             Counter(label: "switchboard_chat_conversations_started_total", dimensions: [("channel", "whatsapp")]).increment()
             open[c.seq] = c
             if c.status == .waiting {
-                do { try await enterQueue(c) } catch {
-                    logger.error("WhatsApp contact could not enter its queue", metadata: ["conversation": "\(c.id)", "error": "\(error.code)"])
-                }
+                await enterQueueOrRetry(c)
             } else if c.status == .closed {
                 open[c.seq] = nil
             }

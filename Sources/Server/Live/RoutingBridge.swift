@@ -178,6 +178,8 @@ public final class RoutingBridge: Sendable {
     /// Hands an event to its tenant's shard; a full ring is retried briefly (suspending, never blocking
     /// a thread of the cooperative pool), then reported as busy.
     func submit(_ event: RoutingEvent, tenant: Directory.TenantID) async throws {
+        // A stopped router would keep the event in its ring and never act on it: refuse instead.
+        guard isRunning else { throw Failure.notRunning }
         let number = ids.tenant(tenant.rawValue)
         var pending = event
         for attempt in 0..<200 {
