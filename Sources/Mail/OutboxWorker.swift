@@ -23,13 +23,17 @@ public actor OutboxWorker {
     /// The drain in progress (or last finished); each new drain runs after it, so no message is
     /// delivered twice by overlapping drains.
     private var tail: Task<Int, Never>?
-    /// No round starts before this time after the server was unavailable.
+    /// No round starts before this instant (of `steadyNow`) after the server was unavailable.
     private var pausedUntil: Date?
+    /// A clock that never jumps: a wall clock set back must not stretch a pause.
+    private let steadyNow: @Sendable () -> Date
 
     public init(
         store: any DirectoryStore, delivery: any MailDelivery, senderAddress: String, retry: RetryPolicy = RetryPolicy(),
-        links: (any SecretSealing)? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        links: (any SecretSealing)? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        steadyNow: @escaping @Sendable () -> Date = { Date(timeIntervalSinceReferenceDate: ProcessInfo.processInfo.systemUptime) }
     ) {
+        self.steadyNow = steadyNow
         self.links = links
         self.store = store
         self.delivery = delivery
@@ -57,8 +61,10 @@ public actor OutboxWorker {
 
     private func drainOnce() async -> Int {
         let start = now()
-        if let pausedUntil, start < pausedUntil { return 0 }
+        if let pausedUntil, steadyNow() < pausedUntil { return 0 }
         pausedUntil = nil
+        // A stored retry time further ahead than the longest backoff means the wall clock went back: due now.
+        let longestWait = Double(retry.maxDelay.components.seconds)
         var sent = 0
         var cursor: Int64 = 0
         var waiting = Set<String>()
@@ -74,7 +80,7 @@ public actor OutboxWorker {
                 cursor = sequence
                 let recipient = message.recipient.lowercased()
                 if waiting.contains(recipient) { continue }
-                if let notBefore, notBefore > start {
+                if let notBefore, notBefore > start, notBefore.timeIntervalSince(start) <= longestWait {
                     waiting.insert(recipient)
                     continue
                 }
@@ -145,9 +151,10 @@ public actor OutboxWorker {
             _ = try? await store.write { db in try db.markFailed(sequence: sequence, error: text, dead: true) }
             return outcome
         }
-        let notBefore = now().addingTimeInterval(retry.delay(afterAttempts: attempts))
+        let delay = retry.delay(afterAttempts: attempts)
+        let notBefore = now().addingTimeInterval(delay)
         _ = try? await store.write { db in try db.markRetry(sequence: sequence, error: text, notBefore: notBefore) }
-        if outcome == .stop { pausedUntil = notBefore }
+        if outcome == .stop { pausedUntil = steadyNow().addingTimeInterval(delay) }
         return outcome
     }
 }

@@ -61,6 +61,32 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         }
     }
 
+    /// What `prune` removed.
+    public struct Pruned: Sendable, Equatable {
+        public var sessions = 0
+        public var events = 0
+        public var loginStates = 0
+        public init() {}
+    }
+
+    /// Removes rows that only grow (issue 10 §1.12): sessions expired or revoked more than `keepEnded`
+    /// ago, directory events older than `keepEvents` (they were published at commit; the audit log keeps
+    /// the history), and external-login states past their expiry.
+    @discardableResult
+    public func prune(now: Date, keepEnded: TimeInterval = 24 * 3600, keepEvents: TimeInterval = 30 * 24 * 3600) async throws -> Pruned {
+        try await pool.write { db in
+            var pruned = Pruned()
+            let endedBefore = now.addingTimeInterval(-keepEnded).timeIntervalSince1970
+            try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?", arguments: [endedBefore, endedBefore])
+            pruned.sessions = db.changesCount
+            try db.execute(sql: "DELETE FROM directory_events WHERE at < ?", arguments: [now.addingTimeInterval(-keepEvents).timeIntervalSince1970])
+            pruned.events = db.changesCount
+            try db.execute(sql: "DELETE FROM external_login_states WHERE expires_at < ?", arguments: [now.timeIntervalSince1970])
+            pruned.loginStates = db.changesCount
+            return pruned
+        }
+    }
+
     /// The chat channels' tables in the same file (issue 6).
     public var conversations: SQLiteConversationStore { SQLiteConversationStore(pool: pool) }
 

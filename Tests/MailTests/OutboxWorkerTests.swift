@@ -29,29 +29,39 @@ final class ScriptedDelivery: MailDelivery {
 }
 
 final class TestClock: Sendable {
+    private let follower = Mutex<TestClock?>(nil)
+    /// Another clock that advances with this one (the monotonic clock follows the wall clock unless a test sets the wall clock back).
+    func drive(_ other: TestClock) { follower.withLock { $0 = other } }
+    func setBack(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(-seconds) } }
     private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
     func now() -> Date { current.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    func advance(_ seconds: TimeInterval) {
+        current.withLock { $0 = $0.addingTimeInterval(seconds) }
+        follower.withLock { $0 }?.advance(seconds)
+    }
 }
 
 struct OutboxFixture {
     let store: SQLiteDirectoryStore
     let delivery = ScriptedDelivery()
     let clock = TestClock()
+    /// The worker's monotonic clock, moved separately from the wall clock.
+    let steady = TestClock()
     let path: String
 
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString).sqlite").path
         store = try SQLiteDirectoryStore(path: path)
+        clock.drive(steady)
     }
 
     /// Backoff without randomness: 10 s, 20 s, 40 s … (random = 1 gives the full delay).
     func worker(maxAttempts: Int = 4, store: SQLiteDirectoryStore? = nil) -> OutboxWorker {
-        let clock = self.clock
+        let (clock, steady) = (self.clock, self.steady)
         return OutboxWorker(
             store: store ?? self.store, delivery: delivery, senderAddress: "no-reply@sb.test",
             retry: RetryPolicy(baseDelay: .seconds(10), maxDelay: .seconds(3600), maxAttempts: maxAttempts, random: { 1 }),
-            now: { clock.now() })
+            now: { clock.now() }, steadyNow: { steady.now() })
     }
 
     @discardableResult
@@ -163,6 +173,20 @@ struct OutboxWorkerTests {
         #expect(dead?.status == .dead)
         #expect(dead?.lastError == "451 later")
         #expect(dead?.attempts == 2)
+    }
+
+    @Test("A wall clock set back does not stall the outbox: the pause runs on a monotonic clock and far-future retry times are due")
+    func wallClockSetBack() async throws {
+        let f = try OutboxFixture()
+        let a = try await f.enqueue("ana@acme.test")
+        f.delivery.script([.unavailable("connection refused")])
+        let worker = f.worker()
+        #expect(await worker.drain() == 0)
+        // NTP steps the wall clock back two hours; eleven seconds pass.
+        f.clock.setBack(7200)
+        f.steady.advance(11)
+        #expect(await worker.drain() == 1)
+        #expect(f.delivery.delivered == [a])
     }
 
     @Test("Requeue: a dead message goes back in line with a fresh count; a sent one is never requeued")

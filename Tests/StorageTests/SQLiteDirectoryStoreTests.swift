@@ -108,4 +108,35 @@ struct SQLiteDirectoryStoreTests {
         }
         #expect(results.filter { $0 }.count == 1)
     }
+
+    @Test("Pruning removes ended sessions, old directory events and expired login states, and keeps the rest")
+    func prune() async throws {
+        let store = try SQLiteDirectoryStore(path: Self.temporaryPath())
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let day: TimeInterval = 24 * 3600
+        let tenant = Tenant(slug: "acme", name: "Acme", createdAt: now)
+        let user = User(tenantID: tenant.id, name: "Ana", email: "ana@acme.test", role: .agent, createdAt: now)
+        try await store.write { db in
+            try db.insert(tenant)
+            try db.insert(user)
+            try db.insert(Session(tokenHash: "live", userID: user.id, createdAt: now, expiresAt: now.addingTimeInterval(3600)))
+            try db.insert(Session(tokenHash: "expired-long-ago", userID: user.id, createdAt: now.addingTimeInterval(-3 * day), expiresAt: now.addingTimeInterval(-2 * day)))
+            try db.insert(Session(tokenHash: "revoked-long-ago", userID: user.id, createdAt: now.addingTimeInterval(-3 * day), expiresAt: now.addingTimeInterval(day),
+                                  revokedAt: now.addingTimeInterval(-2 * day)))
+            try db.insert(Session(tokenHash: "revoked-just-now", userID: user.id, createdAt: now, expiresAt: now.addingTimeInterval(day), revokedAt: now))
+            _ = try db.append(DirectoryEvent.agentChanged(tenantID: tenant.id, userID: user.id, at: now.addingTimeInterval(-40 * day)))
+            _ = try db.append(DirectoryEvent.agentChanged(tenantID: tenant.id, userID: user.id, at: now.addingTimeInterval(-day)))
+            try db.insert(ExternalLoginState(stateHash: "old", tenantID: tenant.id, nonce: "n", codeVerifier: "v", createdAt: now.addingTimeInterval(-700), expiresAt: now.addingTimeInterval(-100)))
+            try db.insert(ExternalLoginState(stateHash: "new", tenantID: tenant.id, nonce: "n", codeVerifier: "v", createdAt: now, expiresAt: now.addingTimeInterval(600)))
+        }
+        let pruned = try await store.prune(now: now)
+        #expect(pruned.sessions == 2 && pruned.events == 1 && pruned.loginStates == 1, "\(pruned)")
+        let (sessions, events) = try await store.read { db in
+            (try ["live", "revoked-just-now", "expired-long-ago", "revoked-long-ago"].map { try db.session(hash: $0) != nil },
+             try db.events(afterSequence: 0, limit: 10).count)
+        }
+        #expect(sessions == [true, true, false, false])
+        #expect(events == 1)
+        #expect(try await store.prune(now: now) == SQLiteDirectoryStore.Pruned())
+    }
 }

@@ -30,7 +30,10 @@ public actor ProviderKeys {
     private let metadataLifetime: TimeInterval
     private var entries: [String: Entry] = [:]
 
-    public init(transport: any OIDCTransport, minimumRefetchInterval: TimeInterval = 30, metadataLifetime: TimeInterval = 24 * 3600, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// `now` must not jump (refetch intervals and cache lifetimes are measured on it): the server gives a
+    /// monotonic clock, so a wall clock set back cannot stall key rotation.
+    public init(transport: any OIDCTransport, minimumRefetchInterval: TimeInterval = 30, metadataLifetime: TimeInterval = 24 * 3600,
+                now: @escaping @Sendable () -> Date = { Date(timeIntervalSinceReferenceDate: ProcessInfo.processInfo.systemUptime) }) {
         self.transport = transport
         self.minimumRefetchInterval = minimumRefetchInterval
         self.metadataLifetime = metadataLifetime

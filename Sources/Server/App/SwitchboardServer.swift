@@ -51,7 +51,8 @@ public struct SwitchboardServer: Sendable {
         } else {
             delivery = try EMLFolderDelivery(folder: configuration.mailDirectory)
         }
-        self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress, links: secretBox, now: now)
+        self.outbox = OutboxWorker(store: store, delivery: delivery, senderAddress: configuration.senderAddress, links: secretBox, now: now,
+                                   steadyNow: steadyNow)
         self.routing = RoutingBridge(store: store, capacities: store.conversations, logger: logger, shardCount: configuration.routerShards)
         let events = DirectoryEvents(worker: outbox, routing: routing, logger: logger)
         self.directory = DirectoryService(
@@ -69,7 +70,7 @@ public struct SwitchboardServer: Sendable {
         self.visitorLimits = VisitorLimits(settings: configuration.visitorLimits)
         let transport = HTTPTransport(client: HTTPTransport.withoutRedirects)
         self.entra = EntraLogin(
-            directory: directory, keys: ProviderKeys(transport: transport, now: now), transport: transport, secretBox: secretBox,
+            directory: directory, keys: ProviderKeys(transport: transport, now: steadyNow), transport: transport, secretBox: secretBox,
             callbackURL: "\(configuration.publicBaseURL)/auth/microsoft/callback", authority: configuration.entraAuthority, now: now)
     }
 
@@ -152,7 +153,8 @@ public struct SwitchboardServer: Sendable {
     /// The services that run beside the HTTP server (the `.router` test mode runs them too).
     var services: [any Service] {
         [OutboxService(worker: outbox, logger: logger, interval: .seconds(1)), RoutingService(bridge: routing),
-         ContactCenterService(center: contacts, routing: routing, logger: logger), whatsAppSender]
+         ContactCenterService(center: contacts, routing: routing, logger: logger), whatsAppSender,
+         MaintenanceService(store: store, logger: logger, now: now, interval: .seconds(3600))]
     }
 
     /// Creates the platform support account on first start; returns its login and one-time password.
