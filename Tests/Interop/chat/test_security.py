@@ -523,3 +523,39 @@ def test_deleting_a_queue_closes_the_contacts_waiting_in_it(tmp_path, cleanup):
     sb.restart()
     row = db.execute("SELECT count(*) FROM conversations WHERE status != 'closed'").fetchone()
     assert row == (0,), row
+
+
+# §2.5 Validation messages leak internals into the user's language.
+def test_validation_messages_name_the_field_and_allowed_values_in_the_users_language(tmp_path, cleanup):
+    sb = Switchboard(tmp_path / "data")
+    cleanup.append(sb.stop)
+    tenant = sb.tenant("loja")
+
+    def post(path, body, language):
+        return requests.post(sb.base + path, json=body, headers=dict(sb.h(sb.support), **{"Accept-Language": language}), timeout=10)
+
+    user = {"tenantId": tenant, "name": "Ana", "email": "ana@loja.test", "role": "god"}
+    pt = post("/api/v1/users", user, "pt-BR").json()["error"]
+    en = post("/api/v1/users", user, "en").json()["error"]
+    assert pt["field"] == "role" and en["field"] == "role"
+    for error in (pt, en):
+        assert "support, admin, supervisor, agent" in error["message"], error
+        assert "Cannot initialize" not in error["message"] and "String value" not in error["message"], error
+    assert pt["message"].startswith("Campo inválido 'role'") and "valores permitidos" in pt["message"], pt
+    assert en["message"].startswith("Invalid field 'role'") and "allowed values" in en["message"], en
+
+    queue = {"tenantId": tenant, "name": "Chat", "channel": "webchat", "settings": {"wrapUpSeconds": 99999999999999999999}}
+    huge = post("/api/v1/queues", queue, "pt-BR")
+    assert huge.status_code == 400, huge.text
+    error = huge.json()["error"]
+    assert error["field"] == "settings.wrapUpSeconds", error
+    assert "JSON" not in error["message"] and "grande demais" in error["message"], error
+    english = post("/api/v1/queues", queue, "en").json()["error"]
+    assert "too large" in english["message"], english
+
+    slow = post("/api/v1/queues", {"tenantId": tenant, "name": "Chat", "channel": "webchat", "settings": {"offerTimeoutSeconds": 1}}, "pt-BR").json()["error"]
+    assert slow["field"] == "settings.offerTimeoutSeconds" and "entre 5 e 600" in slow["message"], slow
+    channel = post("/api/v1/queues", {"tenantId": tenant, "name": "Chat", "channel": "fax"}, "pt-BR").json()["error"]
+    assert channel["field"] == "channel" and "voice, webchat, whatsapp" in channel["message"], channel
+    wrong_type = post("/api/v1/queues", {"tenantId": tenant, "name": 42, "channel": "webchat"}, "pt-BR").json()["error"]
+    assert wrong_type["field"] == "name" and "texto" in wrong_type["message"], wrong_type
