@@ -92,7 +92,7 @@ public enum DirectoryError: Error, Sendable, Equatable {
         case .notFound(let entity):
             return pt ? "Registro não encontrado (\(entity))." : "Record not found (\(entity))."
         case .invalidField(let field, let reason):
-            return pt ? "Campo inválido '\(field)': \(reason)." : "Invalid field '\(field)': \(reason)."
+            return pt ? "Campo inválido '\(field)': \(FieldReasons.text(reason, in: .ptBR))." : "Invalid field '\(field)': \(reason)."
         case .webrtcRequired:
             return pt
                 ? "Para salvar o usuário como omnichannel, habilite o WebRTC."

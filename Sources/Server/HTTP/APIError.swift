@@ -66,7 +66,7 @@ struct APIError: HTTPResponseError {
         APIError(status: .badRequest, code: field == nil ? "invalid_request" : "invalid_field", field: field) { language in
             let target = field.map { language == .ptBR ? "Campo inválido '\($0)'" : "Invalid field '\($0)'" }
                 ?? (language == .ptBR ? "Requisição inválida" : "Invalid request")
-            return "\(target): \(reason)."
+            return "\(target): \(FieldReasons.text(reason, in: language))."
         }
     }
 
