@@ -559,3 +559,63 @@ def test_validation_messages_name_the_field_and_allowed_values_in_the_users_lang
     assert channel["field"] == "channel" and "voice, webchat, whatsapp" in channel["message"], channel
     wrong_type = post("/api/v1/queues", {"tenantId": tenant, "name": 42, "channel": "webchat"}, "pt-BR").json()["error"]
     assert wrong_type["field"] == "name" and "texto" in wrong_type["message"], wrong_type
+
+
+# §2.7 Estimated wait of 0 when no agent is available.
+def test_the_wait_is_unknown_when_nobody_can_answer_and_computed_from_service_otherwise(tmp_path, cleanup):
+    sb, tenant, queue = ready_center(tmp_path, cleanup, wrapUpSeconds=0)
+    _, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    site = sb.site(queue)
+
+    def visitor(name):
+        v = visitor_ws(sb, site["siteKey"])
+        cleanup.append(v.close)
+        v.type("welcome")
+        assert v.request({"type": "start", "name": name, "text": "oi"})["type"] == "ack"
+        return v
+
+    first = visitor("Primeira")
+    place = first.type("queue")
+    assert place["estimatedWaitSeconds"] is None and place["agentsLoggedIn"] == 0, place
+    # An agent serves one contact for a while: the queue now has a service history.
+    agent = open_agent(sb, token, cleanup, queue)
+    offer = agent.type("offer")
+    assert agent.request({"type": "offer.accept", "contactId": offer["contactId"]})["type"] == "ack"
+    second = visitor("Segunda")
+    time.sleep(2)
+    assert agent.request({"type": "contact.close", "contactId": offer["contactId"]})["type"] == "ack"
+    agent.type("offer")  # the second contact is offered to the now free agent: its line is gone
+    third = visitor("Terceira")
+    estimate = third.type("queue")
+    assert isinstance(estimate["estimatedWaitSeconds"], int) and estimate["estimatedWaitSeconds"] >= 1, estimate
+    assert estimate["agentsLoggedIn"] == 1
+
+
+# §2.6 The web chat widget speaks only English.
+def test_the_widget_follows_the_pages_language(tmp_path, cleanup):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+    from interop import chromium, serve_html
+
+    sb, tenant, queue = ready_center(tmp_path, cleanup)
+    site = sb.site(queue)
+    page = ('<!doctype html><html lang="pt-BR"><head><meta charset="utf-8"><title>Loja</title></head><body><h1>Loja</h1>'
+            f'<script src="{sb.base}/webchat/widget.js" data-site="{site["siteKey"]}" async></script></body></html>')
+    server, url = serve_html(page)
+    cleanup.append(server.shutdown)
+    browser = chromium()
+    cleanup.append(browser.quit)
+    wait = WebDriverWait(browser, 20)
+    browser.get(url)
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".sbw-toggle"))).click()
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".sbw-start input")))
+    inputs = browser.find_elements(By.CSS_SELECTOR, ".sbw-start input")
+    assert inputs[0].get_attribute("placeholder") == "Seu nome"
+    assert browser.find_element(By.CSS_SELECTOR, ".sbw-start button").text == "Iniciar conversa"
+    inputs[0].send_keys("Maria")
+    browser.find_element(By.CSS_SELECTOR, ".sbw-start button").click()
+    # Nobody is logged in: the place in line is shown with the unknown wait, in Portuguese.
+    wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".sbw-status"), "Você é o número 1 da fila"))
+    assert "assim que" in browser.find_element(By.CSS_SELECTOR, ".sbw-status").text
+    assert browser.find_element(By.CSS_SELECTOR, ".sbw-send button[type=submit]").text == "Enviar"
