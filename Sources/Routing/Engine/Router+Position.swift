@@ -16,6 +16,12 @@ public struct ContactPosition: Sendable, Hashable {
     public var waitedInQueue: RoutingDuration
     /// Estimated wait from now for this place: the `QueueStats.estimatedWait` model applied to `place`.
     public var estimatedWait: RoutingDuration
+    /// Members logged in to the queue now (0: nobody can answer, the estimate means nothing).
+    public var loggedInAgents: Int = 0
+    /// Members ready for an offer now.
+    public var readyAgents: Int = 0
+    /// Whether the queue has answered or completed a contact the estimate can be computed from.
+    public var hasServiceHistory: Bool = false
 }
 
 extension RouterCore {
@@ -32,7 +38,9 @@ extension RouterCore {
         return ContactPosition(contact: id, queue: c.queue, place: place, waitingInQueue: Int(q.waitingCount),
                                waited: RoutingDuration(nanoseconds: max(0, now &- c.arrival)),
                                waitedInQueue: RoutingDuration(nanoseconds: max(0, now &- c.enteredQueue)),
-                               estimatedWait: RoutingDuration(nanoseconds: estimatedWait(queue: c.queue, place: Int64(place))))
+                               estimatedWait: RoutingDuration(nanoseconds: estimatedWait(queue: c.queue, place: Int64(place))),
+                               loggedInAgents: Int(q.loggedInCount), readyAgents: Int(q.readyCount),
+                               hasServiceHistory: q.counters.completed > 0 || q.counters.answered > 0)
     }
 
     /// Estimated wait in ns for the `place`-th contact of a queue's line: place × average handle time

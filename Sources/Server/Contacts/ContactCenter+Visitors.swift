@@ -263,10 +263,15 @@ extension ContactCenter {
         let line = open.values.filter { $0.queueID == queue && $0.status == .waiting && offers[$0.seq] == nil && visitorOutlets[$0.seq] != nil }
         for c in line {
             guard let position = try? await routing.position(contact: Routing.ContactID(c.seq), tenant: c.tenantID) else { continue }
-            let shown = [position.place, Int((Double(position.estimatedWait.nanoseconds) / 1e9).rounded(.up))]
+            // Unknown (null) while nobody is logged in, or nobody is ready and the queue has served no one yet:
+            // a "0 minutes" would promise an answer no one can give.
+            let known = position.loggedInAgents > 0 && (position.readyAgents > 0 || position.hasServiceHistory)
+            let seconds = known ? Int((Double(position.estimatedWait.nanoseconds) / 1e9).rounded(.up)) : -1
+            let shown = [position.place, seconds, position.loggedInAgents]
             guard shownPlace[c.seq] != shown, open[c.seq]?.status == .waiting else { continue }
             shownPlace[c.seq] = shown
-            sendToVisitor(c.seq, ["type": "queue", "position": JSONValue(shown[0]), "estimatedWaitSeconds": JSONValue(shown[1])])
+            sendToVisitor(c.seq, ["type": "queue", "position": JSONValue(shown[0]), "estimatedWaitSeconds": known ? JSONValue(seconds) : .null,
+                                  "agentsLoggedIn": JSONValue(position.loggedInAgents)])
         }
     }
 

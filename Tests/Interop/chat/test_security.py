@@ -564,7 +564,8 @@ def test_validation_messages_name_the_field_and_allowed_values_in_the_users_lang
 # §2.7 Estimated wait of 0 when no agent is available.
 def test_the_wait_is_unknown_when_nobody_can_answer_and_computed_from_service_otherwise(tmp_path, cleanup):
     sb, tenant, queue = ready_center(tmp_path, cleanup, wrapUpSeconds=0)
-    _, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    user, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    sb.ok(sb.put(f"/api/v1/agents/{user}/capacity", {"voice": 1, "webchat": 1, "whatsapp": 1}, sb.support))
     site = sb.site(queue)
 
     def visitor(name):
