@@ -620,3 +620,55 @@ def test_the_widget_follows_the_pages_language(tmp_path, cleanup):
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".sbw-status"), "Você é o número 1 da fila"))
     assert "assim que" in browser.find_element(By.CSS_SELECTOR, ".sbw-status").text
     assert browser.find_element(By.CSS_SELECTOR, ".sbw-send button[type=submit]").text == "Enviar"
+
+
+# §2.8 WhatsApp content dropped on the way in; a reaction opens a contact of its own.
+def test_whatsapp_location_and_reactions_are_kept_and_a_reaction_is_not_a_contact(tmp_path, cleanup):
+    from chathelpers import FakeGraph, post_webhook, wa_payload, wa_text
+    phone = "106540352242922"
+    graph = FakeGraph()
+    cleanup.append(graph.stop)
+    graph.owned[phone] = "EAAG-test-token"
+    sb = Switchboard(tmp_path / "data", graph_url=graph.url)
+    cleanup.append(sb.stop)
+    tenant = sb.tenant("loja")
+    queue = sb.queue(tenant, "WhatsApp", "whatsapp")
+    sb.ok(sb.put(f"/api/v1/whatsapp-numbers/{phone}", {"queueId": queue, "accessToken": "EAAG-test-token"}, sb.support))
+    _, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    agent = open_agent(sb, token, cleanup, queue)
+    customer = "5511977770000"
+    now = str(int(time.time()))
+
+    assert post_webhook(sb, wa_payload(phone, [wa_text("wamid.T1", customer, "Onde fica a loja?")])).status_code == 200
+    offer = agent.type("offer")
+    assert agent.request({"type": "offer.accept", "contactId": offer["contactId"]})["type"] == "ack"
+    contact = agent.type("contact.assigned")["contact"]
+    first_id = contact["messages"][0]["id"]
+
+    location = {"from": customer, "id": "wamid.L1", "timestamp": now, "type": "location",
+                "location": {"latitude": -23.5613, "longitude": -46.6565, "name": "Av. Paulista", "address": "Av. Paulista, 1000"}}
+    assert post_webhook(sb, wa_payload(phone, [location])).status_code == 200
+    shown = agent.type("message")["message"]
+    assert shown["details"]["latitude"] == -23.5613 and shown["details"]["longitude"] == -46.6565, shown
+    assert shown["details"]["name"] == "Av. Paulista"
+
+    reaction = {"from": customer, "id": "wamid.R1", "timestamp": now, "type": "reaction", "reaction": {"message_id": "wamid.T1", "emoji": "👍"}}
+    assert post_webhook(sb, wa_payload(phone, [reaction])).status_code == 200
+    reacted = agent.type("message.reaction")
+    assert reacted["contactId"] == offer["contactId"] and reacted["messageId"] == first_id and reacted["emoji"] == "👍", reacted
+
+    # A reaction from someone with no conversation opens nothing.
+    stray = {"from": "5511900000001", "id": "wamid.R2", "timestamp": now, "type": "reaction", "reaction": {"message_id": "wamid.unknown", "emoji": "❤️"}}
+    assert post_webhook(sb, wa_payload(phone, [stray])).status_code == 200
+    with pytest.raises(AssertionError):
+        agent.type("offer", timeout=2)
+
+    # A new tab sees the reaction on the message it reacts to, and the location's coordinates.
+    again = agent_ws(sb, token)
+    cleanup.append(again.close)
+    welcome = again.type("welcome")
+    messages = welcome["contacts"][0]["messages"]
+    target = next(m for m in messages if m["id"] == first_id)
+    assert target["reaction"] == "👍", target
+    assert all(m["kind"] != "reaction" for m in messages), messages  # shown on their target, not as messages
+    assert any(m.get("details", {}) and m["details"].get("latitude") == -23.5613 for m in messages)
