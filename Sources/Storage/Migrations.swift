@@ -176,6 +176,13 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v9-message-details") { db in
+            // Structured content (location coordinates, a reaction's target) and the reaction shown on a message.
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN details TEXT;
+                ALTER TABLE messages ADD COLUMN reaction TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -34,7 +34,7 @@ struct SQLiteDirectoryStoreTests {
                                              recipientName: user.name, language: .en, link: "http://x/reset?token=t", createdAt: now))
                 try db.append(DirectoryEvent.agentLoggedOutOfAllQueues(tenantID: tenant.id, userID: user.id, queueIDs: [queue.id], at: now))
             }
-            #expect(try store.appliedMigrations() == ["v1-directory", "v2-identity-providers", "v3-outbox-retry", "v4-conversations", "v5-outbox-terminal-links", "v6-identity-email-matching", "v7-chat-limits", "v8-whatsapp-rejected-items"])
+            #expect(try store.appliedMigrations() == ["v1-directory", "v2-identity-providers", "v3-outbox-retry", "v4-conversations", "v5-outbox-terminal-links", "v6-identity-email-matching", "v7-chat-limits", "v8-whatsapp-rejected-items", "v9-message-details"])
             try store.close()
         }
         let reopened = try SQLiteDirectoryStore(path: path)

@@ -72,7 +72,7 @@ extension ContactCenter {
 
     func offerView(_ c: Conversation, deadline: Date?) async -> JSONValue {
         let queueName = (try? await directoryStore.read { try $0.queue(c.queueID)?.name }) ?? nil
-        let preview = (try? await store.read { try $0.messages(conversation: c.seq).last(where: { $0.direction == .inbound }) }) ?? nil
+        let preview = (try? await store.read { try $0.messages(conversation: c.seq).last(where: { $0.direction == .inbound && $0.kind != "reaction" }) }) ?? nil
         return [
             "type": "offer", "contactId": .string(c.id.uuidString), "channel": .string(c.channel.rawValue),
             "queue": ["id": .string(c.queueID.description), "name": JSONValue(queueName)],
@@ -83,7 +83,8 @@ extension ContactCenter {
     }
 
     func contactView(_ c: Conversation, withMessages: Bool) async -> JSONValue {
-        let messages = withMessages ? ((try? await store.read { try $0.messages(conversation: c.seq) }) ?? []) : []
+        // Reactions are shown on the messages they react to, not as messages of their own.
+        let messages = withMessages ? ((try? await store.read { try $0.messages(conversation: c.seq) }) ?? []).filter { $0.kind != "reaction" } : []
         return [
             "contactId": .string(c.id.uuidString), "channel": .string(c.channel.rawValue), "status": .string(c.status.rawValue),
             "queueId": .string(c.queueID.description), "customer": Self.customerView(c),
@@ -102,6 +103,8 @@ extension ContactCenter {
             "id": .string(m.id.uuidString), "direction": .string(m.direction.rawValue), "kind": .string(m.kind), "text": .string(m.text),
             "attachment": attachmentView(m.attachment), "status": .string(m.status), "error": JSONValue(m.error),
             "createdAt": JSONValue(m.createdAt), "authorId": JSONValue(m.authorID?.description),
+            "details": m.details.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) } ?? .null,
+            "reaction": JSONValue(m.reaction),
         ]
     }
 

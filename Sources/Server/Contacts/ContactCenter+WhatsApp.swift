@@ -13,7 +13,10 @@ extension ContactCenter {
         var opened: [Conversation] = []
         var appended: [(ChatMessage, Conversation)] = []
         var statusChanged: [(seq: Int64, status: String, error: String?)] = []
+        /// Reactions applied to stored messages: (conversation, target message, emoji or nil when removed).
+        var reactions: [(conversation: Conversation, target: ChatMessage, emoji: String?)] = []
         var duplicates = 0
+        var strayReactions = 0
         var unknownNumbers: Set<String> = []
         var rejected = 0
     }
@@ -32,6 +35,28 @@ extension ContactCenter {
                     continue
                 }
                 if try db.message(externalID: message.id) != nil { result.duplicates += 1; continue }
+                // A reaction is shown on the message it reacts to; it never opens a contact of its own.
+                if case .reaction(let targetID, let emoji) = message.content {
+                    let target = try db.message(externalID: targetID)
+                    let conversation = try target.flatMap { try db.conversation(seq: $0.conversationSeq) }
+                        ?? (try db.latestConversation(tenant: number.tenantID, channel: .whatsapp, customerAddress: message.from,
+                                                      source: number.phoneNumberID))
+                    guard let conversation, conversation.tenantID == number.tenantID else {
+                        result.strayReactions += 1
+                        continue
+                    }
+                    let cleaned = emoji.flatMap { $0.isEmpty ? nil : String($0.prefix(16)) }
+                    let stored = ChatMessage(
+                        conversationSeq: conversation.seq, direction: .inbound, kind: "reaction", text: Self.text(of: message.content),
+                        externalID: message.id, status: "received", raw: message.rawJSON,
+                        details: Self.details(of: message.content), createdAt: at)
+                    guard try db.append(stored) != nil else { result.duplicates += 1; continue }
+                    if let target, target.conversationSeq == conversation.seq {
+                        try db.setReaction(message: target.seq, emoji: cleaned)
+                        result.reactions.append((touched[conversation.seq] ?? conversation, target, cleaned))
+                    }
+                    continue
+                }
                 let latest = try db.latestConversation(tenant: number.tenantID, channel: .whatsapp, customerAddress: message.from,
                                                        source: number.phoneNumberID)
                 var c: Conversation
@@ -48,7 +73,7 @@ extension ContactCenter {
                 let stored = ChatMessage(
                     conversationSeq: c.seq, direction: .inbound, kind: message.content.kind, text: Self.text(of: message.content),
                     attachment: Self.attachment(of: message.content), externalID: message.id, status: "received",
-                    raw: message.rawJSON, createdAt: at)
+                    raw: message.rawJSON, details: Self.details(of: message.content), createdAt: at)
                 if let m = try db.append(stored) { result.appended.append((m, c)) } else { result.duplicates += 1 }
             }
             for status in webhook.statuses {
@@ -87,6 +112,15 @@ extension ContactCenter {
             }
         }
         for (m, c) in ingested.appended { await customerMessageStored(m, conversation: c) }
+        for (c, target, emoji) in ingested.reactions {
+            if let agent = (open[c.seq] ?? c).agentID {
+                await sendToAgent(agent, ["type": "message.reaction", "contactId": .string(c.id.uuidString),
+                                          "messageId": .string(target.id.uuidString), "emoji": JSONValue(emoji)])
+            }
+        }
+        if ingested.strayReactions > 0 {
+            logger.info("WhatsApp reactions to unknown messages of customers without a conversation ignored", metadata: ["count": "\(ingested.strayReactions)"])
+        }
         for change in ingested.statusChanged { await messageStatusChanged(messageSeq: change.seq, status: change.status, error: change.error) }
         return (ingested.appended.count, ingested.duplicates, ingested.statusChanged.count, ingested.rejected)
     }
@@ -116,6 +150,23 @@ extension ContactCenter {
     static func text(of content: WhatsAppContent) -> String {
         if case .text(let body) = content { return body }
         return content.summary
+    }
+
+    /// Structured content kept beside the text: a location's coordinates, a reaction's target.
+    static func details(of content: WhatsAppContent) -> String? {
+        let object: [String: Any]
+        switch content {
+        case let .location(latitude, longitude, name, address):
+            var fields: [String: Any] = ["latitude": latitude, "longitude": longitude]
+            if let name { fields["name"] = name }
+            if let address { fields["address"] = address }
+            object = fields
+        case let .reaction(messageID, emoji):
+            object = ["reactsTo": messageID, "emoji": emoji ?? ""]
+        default:
+            return nil
+        }
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func attachment(of content: WhatsAppContent) -> ChatAttachment? {

@@ -85,13 +85,19 @@ public struct ChatMessage: Sendable, Hashable {
     public var error: String?
     /// The channel's payload as received, kept for audit.
     public var raw: String?
+    /// Structured content as a JSON object: a location's `latitude`/`longitude`/`name`/`address`, the
+    /// `reactsTo` message and `emoji` of a reaction.
+    public var details: String?
+    /// The customer's current reaction (an emoji) on this message, nil when none.
+    public var reaction: String?
     public var createdAt: Date
 
     public init(
         seq: Int64 = 0, id: UUID = UUID(), conversationSeq: Int64, direction: Direction, authorID: UserID? = nil, kind: String = "text",
         text: String, attachment: ChatAttachment? = nil, externalID: String? = nil, status: String, error: String? = nil,
-        raw: String? = nil, createdAt: Date
+        raw: String? = nil, details: String? = nil, reaction: String? = nil, createdAt: Date
     ) {
+        self.details = details; self.reaction = reaction
         self.seq = seq; self.id = id; self.conversationSeq = conversationSeq; self.direction = direction; self.authorID = authorID
         self.kind = kind; self.text = text; self.attachment = attachment; self.externalID = externalID; self.status = status
         self.error = error; self.raw = raw; self.createdAt = createdAt

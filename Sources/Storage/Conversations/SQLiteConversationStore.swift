@@ -103,11 +103,13 @@ public struct ConversationAccess {
         if let external = m.externalID, try message(externalID: external) != nil { return nil }
         try db.execute(
             sql: """
-                INSERT INTO messages (id, conversation_seq, direction, author_id, kind, text, attachment, external_id, status, error, raw, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO messages (id, conversation_seq, direction, author_id, kind, text, attachment, external_id, status, error, raw, created_at,
+                    details, reaction)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [m.id.uuidString, m.conversationSeq, m.direction.rawValue, m.authorID?.description, m.kind, m.text,
-                        try m.attachment.map(ChatDecode.encode), m.externalID, m.status, m.error, m.raw, m.createdAt.timeIntervalSince1970])
+                        try m.attachment.map(ChatDecode.encode), m.externalID, m.status, m.error, m.raw, m.createdAt.timeIntervalSince1970,
+                        m.details, m.reaction])
         var stored = m
         stored.seq = db.lastInsertedRowID
         return stored
@@ -123,6 +125,11 @@ public struct ConversationAccess {
 
     public func message(externalID: String) throws -> ChatMessage? {
         try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE external_id = ?", arguments: [externalID]).map(ChatDecode.message)
+    }
+
+    /// Sets (or, with nil, removes) the customer's reaction on a message.
+    public func setReaction(message seq: Int64, emoji: String?) throws {
+        try db.execute(sql: "UPDATE messages SET reaction = ? WHERE seq = ?", arguments: [emoji, seq])
     }
 
     /// Records a delivery state (and the channel's id once known).
@@ -282,7 +289,7 @@ enum ChatDecode {
             kind: row["kind"], text: row["text"],
             attachment: try attachment.map { try JSONDecoder().decode(ChatAttachment.self, from: Data($0.utf8)) },
             externalID: row["external_id"], status: row["status"], error: row["error"], raw: row["raw"],
-            createdAt: Decode.date(row, "created_at"))
+            details: row["details"], reaction: row["reaction"], createdAt: Decode.date(row, "created_at"))
     }
 
     static func site(_ row: Row) throws -> ChatSite {
