@@ -672,3 +672,35 @@ def test_whatsapp_location_and_reactions_are_kept_and_a_reaction_is_not_a_contac
     assert target["reaction"] == "👍", target
     assert all(m["kind"] != "reaction" for m in messages), messages  # shown on their target, not as messages
     assert any(m.get("details", {}) and m["details"].get("latitude") == -23.5613 for m in messages)
+
+
+# §2.9 Consistency: one spelling of ids and field names everywhere.
+def test_ids_are_lower_case_and_fields_camel_case_everywhere(tmp_path, cleanup):
+    import re
+    upper_uuid = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
+    sb, tenant, queue = ready_center(tmp_path, cleanup)
+    user, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    sb.ok(requests.patch(f"{sb.base}/api/v1/users/{user}?confirm=true", json={"name": "Ana Souza"}, headers=sb.h(sb.support), timeout=10))
+    site = sb.site(queue)
+    audit = sb.get(f"/api/v1/audit?tenantId={tenant}", sb.support)
+    assert not upper_uuid.search(audit.text), upper_uuid.search(audit.text).group(0)
+    for entry in audit.json():
+        for side in (entry["before"], entry["after"]):
+            if side and side.startswith("{"):
+                keys = json.loads(side).keys()
+                assert not [k for k in keys if k.endswith("ID")], (entry["action"], list(keys))
+    assert site["id"] == site["id"].lower()
+    sites = sb.get(f"/api/v1/chat-sites?tenantId={tenant}", sb.support)
+    assert not upper_uuid.search(sites.text), sites.text
+
+    agent = open_agent(sb, token, cleanup, queue)
+    v = visitor_ws(sb, site["siteKey"])
+    cleanup.append(v.close)
+    v.type("welcome")
+    started = v.request({"type": "start", "name": "Cliente", "text": "oi"})
+    offer = agent.type("offer")
+    assert started["conversationId"] == started["conversationId"].lower() == offer["contactId"], (started, offer)
+    ack = agent.request({"type": "offer.accept", "contactId": offer["contactId"].upper()})  # any case is read
+    assert ack["type"] == "ack" and ack["contactId"] == offer["contactId"], ack
+    assigned = agent.type("contact.assigned")
+    assert not upper_uuid.search(json.dumps(assigned)), assigned
