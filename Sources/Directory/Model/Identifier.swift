@@ -16,9 +16,10 @@ public struct Identifier<Entity>: Hashable, Sendable, Codable, CustomStringConve
         self.rawValue = try decoder.singleValueContainer().decode(UUID.self)
     }
 
+    /// Encoded lower-case, as every id of the API is written (Foundation writes UUIDs upper-case).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
+        try container.encode(description)
     }
 
     public var description: String { rawValue.uuidString.lowercased() }

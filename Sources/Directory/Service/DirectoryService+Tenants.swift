@@ -37,12 +37,25 @@ extension DirectoryService {
 
 /// Serializes records for the audit log with secrets removed.
 enum AuditJSON {
+    /// Keys as the API spells them (`tenantId`, `overflowQueueId`: a trailing "ID" becomes "Id"); ids are
+    /// lower-case (`Identifier` encodes so).
     static func encode(_ value: some Encodable) -> String? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .custom { path in
+            let key = path.last?.stringValue ?? ""
+            return AuditKey(stringValue: key.hasSuffix("ID") ? String(key.dropLast(2)) + "Id" : key)
+        }
         guard let data = try? encoder.encode(value) else { return nil }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    struct AuditKey: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
     }
 
     /// A user as the audit log shows it: everything but the password hash.

@@ -160,8 +160,8 @@ extension ContactCenter {
             offers[c.seq]?[user] = nil
             if offers[c.seq]?.isEmpty == true { offers[c.seq] = nil }
             try await submit(.reject(contact: Routing.ContactID(c.seq), agent: try routerAgent(user, c)), tenant: c.tenantID)
-            await sendToAgent(user, ["type": "offer.withdrawn", "contactId": .string(c.id.uuidString), "reason": "rejected"])
-            return ["contactId": .string(c.id.uuidString)]
+            await sendToAgent(user, ["type": "offer.withdrawn", "contactId": .string(c.id.wire), "reason": "rejected"])
+            return ["contactId": .string(c.id.wire)]
         case "message.send":
             return try await agentMessage(user, try held(command, by: user), command)
         case "typing":
@@ -173,13 +173,13 @@ extension ContactCenter {
             guard c.status == .assigned else { throw ProtocolError(code: "invalid_state", message: "The contact is not in conversation.") }
             try await complete(c)
             sendToVisitor(c.seq, ["type": "closed", "reason": "agent_closed"])
-            await sendToAgent(user, ["type": "wrapup.started", "contactId": .string(c.id.uuidString)])
-            return ["contactId": .string(c.id.uuidString)]
+            await sendToAgent(user, ["type": "wrapup.started", "contactId": .string(c.id.wire)])
+            return ["contactId": .string(c.id.wire)]
         case "wrapup.end":
             let c = try held(command, by: user)
             guard c.status == .wrapUp else { throw ProtocolError(code: "invalid_state", message: "The contact is not in wrap-up.") }
             try await submit(.endWrapUp(contact: Routing.ContactID(c.seq)), tenant: c.tenantID)
-            return ["contactId": .string(c.id.uuidString)]
+            return ["contactId": .string(c.id.wire)]
         default:
             throw ProtocolError(code: "unknown_type", message: "Unknown message type \"\(type)\".")
         }
@@ -236,7 +236,7 @@ extension ContactCenter {
         await sendToAgent(user, ["type": "contact.assigned", "contact": view])
         let name = (try? await directoryStore.read { try $0.user(user)?.name }) ?? nil
         sendToVisitor(c.seq, ["type": "assigned", "agent": .string(name ?? "Agent")])
-        return ["contactId": .string(c.id.uuidString)]
+        return ["contactId": .string(c.id.wire)]
     }
 
     /// Ends a conversation in progress (the agent closed it, or the customer left): written as wrap-up

@@ -42,8 +42,8 @@ extension ContactCenter {
         Counter(label: "switchboard_chat_messages_total", dimensions: [("channel", c.channel.rawValue), ("direction", "outbound")]).increment()
         let view = Self.messageView(stored, contact: c.id)
         sendToVisitor(c.seq, ["type": "message", "message": Self.visitorMessageView(stored)])
-        await sendToAgent(user, ["type": "message", "contactId": .string(c.id.uuidString), "message": view])
-        return ["contactId": .string(c.id.uuidString), "messageId": .string(stored.id.uuidString)]
+        await sendToAgent(user, ["type": "message", "contactId": .string(c.id.wire), "message": view])
+        return ["contactId": .string(c.id.wire), "messageId": .string(stored.id.wire)]
     }
 
     /// A customer's message was stored: relay it to the agent holding the contact.
@@ -54,7 +54,7 @@ extension ContactCenter {
             open[c.seq] = live
         }
         guard let agent = open[c.seq]?.agentID, open[c.seq]?.status == .assigned else { return }
-        await sendToAgent(agent, ["type": "message", "contactId": .string(c.id.uuidString), "message": Self.messageView(m, contact: c.id)])
+        await sendToAgent(agent, ["type": "message", "contactId": .string(c.id.wire), "message": Self.messageView(m, contact: c.id)])
     }
 
     /// A delivery status changed (WhatsApp send result or status webhook): tell the agent the status
@@ -64,7 +64,7 @@ extension ContactCenter {
             guard let m = try db.message(seq: messageSeq), let c = try db.conversation(seq: m.conversationSeq) else { return nil }
             return (m, c)
         }), let agent = c.agentID else { return }
-        await sendToAgent(agent, ["type": "message.status", "contactId": .string(c.id.uuidString), "messageId": .string(m.id.uuidString),
+        await sendToAgent(agent, ["type": "message.status", "contactId": .string(c.id.wire), "messageId": .string(m.id.wire),
                                   "status": .string(status), "error": JSONValue(error)])
     }
 
@@ -74,7 +74,7 @@ extension ContactCenter {
         let queueName = (try? await directoryStore.read { try $0.queue(c.queueID)?.name }) ?? nil
         let preview = (try? await store.read { try $0.messages(conversation: c.seq).last(where: { $0.direction == .inbound && $0.kind != "reaction" }) }) ?? nil
         return [
-            "type": "offer", "contactId": .string(c.id.uuidString), "channel": .string(c.channel.rawValue),
+            "type": "offer", "contactId": .string(c.id.wire), "channel": .string(c.channel.rawValue),
             "queue": ["id": .string(c.queueID.description), "name": JSONValue(queueName)],
             "customer": Self.customerView(c),
             "waitingSeconds": JSONValue(Int(max(0, now().timeIntervalSince(c.arrivedAt)))),
@@ -86,7 +86,7 @@ extension ContactCenter {
         // Reactions are shown on the messages they react to, not as messages of their own.
         let messages = withMessages ? ((try? await store.read { try $0.messages(conversation: c.seq) }) ?? []).filter { $0.kind != "reaction" } : []
         return [
-            "contactId": .string(c.id.uuidString), "channel": .string(c.channel.rawValue), "status": .string(c.status.rawValue),
+            "contactId": .string(c.id.wire), "channel": .string(c.channel.rawValue), "status": .string(c.status.rawValue),
             "queueId": .string(c.queueID.description), "customer": Self.customerView(c),
             "arrivedAt": JSONValue(c.arrivedAt), "assignedAt": JSONValue(c.assignedAt),
             "windowClosesAt": c.channel == .whatsapp ? JSONValue(c.lastCustomerMessageAt.map { CustomerServiceWindow.closes(lastCustomerMessage: $0) }) : .null,
@@ -100,7 +100,7 @@ extension ContactCenter {
 
     static func messageView(_ m: ChatMessage, contact: UUID) -> JSONValue {
         [
-            "id": .string(m.id.uuidString), "direction": .string(m.direction.rawValue), "kind": .string(m.kind), "text": .string(m.text),
+            "id": .string(m.id.wire), "direction": .string(m.direction.rawValue), "kind": .string(m.kind), "text": .string(m.text),
             "attachment": attachmentView(m.attachment), "status": .string(m.status), "error": JSONValue(m.error),
             "createdAt": JSONValue(m.createdAt), "authorId": JSONValue(m.authorID?.description),
             "details": m.details.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) } ?? .null,
@@ -109,7 +109,7 @@ extension ContactCenter {
     }
 
     static func visitorMessageView(_ m: ChatMessage) -> JSONValue {
-        ["id": .string(m.id.uuidString), "from": .string(m.direction == .inbound ? "visitor" : m.direction == .outbound ? "agent" : "system"),
+        ["id": .string(m.id.wire), "from": .string(m.direction == .inbound ? "visitor" : m.direction == .outbound ? "agent" : "system"),
          "text": .string(m.text), "attachment": attachmentView(m.attachment), "createdAt": JSONValue(m.createdAt)]
     }
 

@@ -26,7 +26,7 @@ extension ContactCenter {
         let c = open[found.seq] ?? found
         let messages = (try? await store.read { try $0.messages(conversation: c.seq) }) ?? []
         guard case .object(var fields) = welcome else { return (welcome, nil) }
-        fields["conversation"] = ["id": .string(c.id.uuidString), "status": .string(c.status.rawValue), "name": .string(c.customerName)]
+        fields["conversation"] = ["id": .string(c.id.wire), "status": .string(c.status.rawValue), "name": .string(c.customerName)]
         fields["history"] = .array(messages.map(Self.visitorMessageView))
         welcome = .object(fields)
         guard c.isOpen else { return (welcome, nil) }
@@ -85,11 +85,11 @@ extension ContactCenter {
             }
             guard text.count <= 4_096 else { throw ProtocolError(code: "too_large", message: "Messages are at most 4096 characters.") }
             let m = try await storeCustomerMessage(c, text: text)
-            return (["messageId": .string(m.id.uuidString)], seq)
+            return (["messageId": .string(m.id.wire)], seq)
         case "typing":
             guard let seq, let c = open[seq] else { throw ProtocolError(code: "not_started", message: "Start a conversation first.") }
             if c.status == .assigned, let agent = c.agentID {
-                await sendToAgent(agent, ["type": "typing", "contactId": .string(c.id.uuidString), "active": .bool(command["active"]?.boolValue ?? true)])
+                await sendToAgent(agent, ["type": "typing", "contactId": .string(c.id.wire), "active": .bool(command["active"]?.boolValue ?? true)])
             }
             return ([:], seq)
         case "leave":
@@ -140,7 +140,7 @@ extension ContactCenter {
         visitorOutlets[c.seq, default: []].insert(outlet)
         Counter(label: "switchboard_chat_conversations_started_total", dimensions: [("channel", "webchat")]).increment()
         if c.status == .waiting { await enterQueueOrRetry(c) }
-        return (["conversationId": .string(c.id.uuidString), "resumeToken": .string(token), "status": .string(c.status.rawValue),
+        return (["conversationId": .string(c.id.wire), "resumeToken": .string(token), "status": .string(c.status.rawValue),
                  "routeAfter": JSONValue(c.routeAfter)], c.seq)
     }
 
@@ -194,8 +194,8 @@ extension ContactCenter {
         case .assigned:
             try await complete(c)
             if let agent = c.agentID {
-                await sendToAgent(agent, ["type": "contact.ended", "contactId": .string(c.id.uuidString), "reason": "customer_left"])
-                await sendToAgent(agent, ["type": "wrapup.started", "contactId": .string(c.id.uuidString)])
+                await sendToAgent(agent, ["type": "contact.ended", "contactId": .string(c.id.wire), "reason": "customer_left"])
+                await sendToAgent(agent, ["type": "wrapup.started", "contactId": .string(c.id.wire)])
             }
         case .wrapUp, .closed:
             break

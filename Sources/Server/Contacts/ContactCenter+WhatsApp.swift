@@ -114,8 +114,8 @@ extension ContactCenter {
         for (m, c) in ingested.appended { await customerMessageStored(m, conversation: c) }
         for (c, target, emoji) in ingested.reactions {
             if let agent = (open[c.seq] ?? c).agentID {
-                await sendToAgent(agent, ["type": "message.reaction", "contactId": .string(c.id.uuidString),
-                                          "messageId": .string(target.id.uuidString), "emoji": JSONValue(emoji)])
+                await sendToAgent(agent, ["type": "message.reaction", "contactId": .string(c.id.wire),
+                                          "messageId": .string(target.id.wire), "emoji": JSONValue(emoji)])
             }
         }
         if ingested.strayReactions > 0 {

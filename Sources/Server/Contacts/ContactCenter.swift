@@ -97,7 +97,7 @@ actor ContactCenter {
             guard let c = conversation(contact), let agent = agentID(agentNumber, shard: shard) else { return }
             guard offers[c.seq]?.removeValue(forKey: agent) != nil else { return }
             if offers[c.seq]?.isEmpty == true { offers[c.seq] = nil }
-            await sendToAgent(agent, ["type": "offer.withdrawn", "contactId": .string(c.id.uuidString), "reason": .string(Self.reasonCode(reason))])
+            await sendToAgent(agent, ["type": "offer.withdrawn", "contactId": .string(c.id.wire), "reason": .string(Self.reasonCode(reason))])
         case .contactEnded(let contact, _, let outcome):
             // An overflow ends the contact in its first queue only; `.overflow` moves it on.
             guard outcome != .overflowed, var c = conversation(contact) else { return }
@@ -127,7 +127,7 @@ actor ContactCenter {
         c.agentID = nil
         c.assignedAt = nil
         await save(c)
-        await sendToAgent(agent, ["type": "offer.withdrawn", "contactId": .string(c.id.uuidString), "reason": "expired"])
+        await sendToAgent(agent, ["type": "offer.withdrawn", "contactId": .string(c.id.wire), "reason": "expired"])
         sendToVisitor(c.seq, ["type": "queue", "position": 1, "estimatedWaitSeconds": 0])
     }
 
@@ -141,14 +141,14 @@ actor ContactCenter {
         await save(c)
         open[c.seq] = nil
         for (agent, _) in offers[c.seq] ?? [:] {
-            await sendToAgent(agent, ["type": "offer.withdrawn", "contactId": .string(c.id.uuidString), "reason": .string(outcome)])
+            await sendToAgent(agent, ["type": "offer.withdrawn", "contactId": .string(c.id.wire), "reason": .string(outcome)])
         }
         offers[c.seq] = nil
         shownPlace[c.seq] = nil
         if let agent = c.agentID {
             await sendToAgent(agent, wasWrapUp
-                ? ["type": "wrapup.ended", "contactId": .string(c.id.uuidString)]
-                : ["type": "contact.ended", "contactId": .string(c.id.uuidString), "reason": .string(outcome)])
+                ? ["type": "wrapup.ended", "contactId": .string(c.id.wire)]
+                : ["type": "contact.ended", "contactId": .string(c.id.wire), "reason": .string(outcome)])
         }
         sendToVisitor(c.seq, ["type": "closed", "reason": .string(outcome)])
         visitorGrace.removeValue(forKey: c.seq)?.cancel()
