@@ -79,6 +79,7 @@ struct ChannelAdminRoutes {
         router.get("/api/v1/chat-sites") { request, context in
             let principal = try context.requirePrincipal()
             let tenant = try AdminRoutes.tenantScope(request, principal)
+            guard principal.canSee(tenant: tenant) else { throw DirectoryError.notFound(entity: "tenant") }
             guard principal.canAdminister(tenant: tenant) else { throw DirectoryError.forbidden }
             let sites = try await store.read { try $0.chatSites(tenant: tenant) }
             return try JSONResponse.make(["sites": sites.map { ChatSiteView($0, base: publicBaseURL) }])
@@ -132,6 +133,7 @@ struct ChannelAdminRoutes {
         router.get("/api/v1/whatsapp-numbers") { request, context in
             let principal = try context.requirePrincipal()
             let tenant = try AdminRoutes.tenantScope(request, principal)
+            guard principal.canSee(tenant: tenant) else { throw DirectoryError.notFound(entity: "tenant") }
             guard principal.canAdminister(tenant: tenant) else { throw DirectoryError.forbidden }
             let numbers = try await store.read { try $0.whatsAppNumbers(tenant: tenant) }
             return try JSONResponse.make(["numbers": numbers.map(WhatsAppNumberView.init)])
