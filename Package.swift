@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "Server",
+                "Server", "Identity", "Storage", "Directory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -62,6 +62,27 @@ public struct SecretBox: SecretSealing {
         return try SecretBox(keyData: fresh)
     }
 
+    /// A fresh random key, as base64 text (what a key file and SWITCHBOARD_SECRET_KEY hold).
+    public static func newKeyBase64() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+    }
+
+    /// Writes a new key file (mode 0600, synced); fails if the file exists.
+    public static func writeNewKeyFile(_ file: URL, base64: String) throws {
+        try createKeyFile(file.path, contents: Data((base64 + "\n").utf8))
+    }
+
+    /// Puts the key file `replacement` in place of `keyFile` (rename, atomic), first keeping the current
+    /// file as `backup` (a hard link, so the old key is never absent).
+    public static func replaceKeyFile(_ keyFile: URL, withFile replacement: URL, backup: URL) throws {
+        guard link(keyFile.path, backup.path) == 0 else {
+            throw Failure.cannotCreateKeyFile(path: backup.path, reason: "backup: \(String(cString: strerror(errno)))")
+        }
+        guard rename(replacement.path, keyFile.path) == 0 else {
+            throw Failure.cannotCreateKeyFile(path: keyFile.path, reason: "rename: \(String(cString: strerror(errno)))")
+        }
+    }
+
     private static func readKeyFile(_ path: String) throws -> SecretBox {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {

@@ -61,6 +61,44 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         }
     }
 
+    /// How many sealed values `reseal` rewrote, by kind.
+    public struct Resealed: Sendable, Equatable {
+        public var identityProviderSecrets = 0
+        public var whatsAppTokens = 0
+        public var outboxLinks = 0
+        public init() {}
+    }
+
+    /// Key rotation: opens every sealed value with `old` and seals it with `new`, in one transaction —
+    /// all of them move to the new key or none does (a value `old` cannot open fails the whole rotation).
+    public func reseal(from old: any SecretSealing, to new: any SecretSealing) async throws -> Resealed {
+        try await pool.write { db in
+            var count = Resealed()
+            for row in try Row.fetchAll(db, sql: "SELECT tenant_id, sealed_client_secret FROM identity_providers") {
+                let tenant: String = row["tenant_id"]
+                let sealed: String = row["sealed_client_secret"]
+                try db.execute(sql: "UPDATE identity_providers SET sealed_client_secret = ? WHERE tenant_id = ?",
+                               arguments: [try new.seal(try old.open(sealed)), tenant])
+                count.identityProviderSecrets += 1
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT phone_number_id, access_token_sealed FROM whatsapp_numbers") {
+                let id: String = row["phone_number_id"]
+                let sealed: Data = row["access_token_sealed"]
+                let token = try old.open(String(decoding: sealed, as: UTF8.self))
+                try db.execute(sql: "UPDATE whatsapp_numbers SET access_token_sealed = ? WHERE phone_number_id = ?",
+                               arguments: [Data(try new.seal(token).utf8), id])
+                count.whatsAppTokens += 1
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT sequence, link FROM outbox WHERE link LIKE 'v1.%'") {
+                let sequence: Int64 = row["sequence"]
+                let sealed: String = row["link"]
+                try db.execute(sql: "UPDATE outbox SET link = ? WHERE sequence = ?", arguments: [try new.seal(try old.open(sealed)), sequence])
+                count.outboxLinks += 1
+            }
+            return count
+        }
+    }
+
     /// What `prune` removed.
     public struct Pruned: Sendable, Equatable {
         public var sessions = 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Directory
 import Foundation
+import Identity
 import Logging
 import Server
 import Storage
@@ -16,7 +17,7 @@ struct Switchboard: AsyncParsableCommand {
             SWITCHBOARD_* environment variable (flags win). SWITCHBOARD_SECRET_KEY (base64 of 32 bytes)
             seals secrets at rest; without it a key file is kept in the data folder.
             """,
-        subcommands: [Serve.self, Migrate.self, UserCommand.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, SecretsCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -205,6 +206,64 @@ struct CreateSupportUser: AsyncParsableCommand {
     private func readPassword() -> String {
         FileHandle.standardError.write(Data("Password: ".utf8))
         return readLine(strippingNewline: true) ?? ""
+    }
+}
+
+struct SecretsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "secrets", abstract: "Manage the key that seals secrets at rest.", subcommands: [RotateKey.self])
+}
+
+struct RotateKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate",
+        abstract: "Seal every stored secret under a new key (stop the server first).",
+        discussion: """
+            Opens every sealed value (Entra ID client secrets, WhatsApp tokens, links waiting in the outbox) with the
+            current key — SWITCHBOARD_SECRET_KEY, or the data folder's secret.key — and seals it with a new one, in one
+            database transaction. The new key is written to secret.key.next first; after the commit, with a key file,
+            secret.key is kept as secret.key.old-<time> and replaced by the new key. With SWITCHBOARD_SECRET_KEY, set the
+            variable to the content of secret.key.next before starting the server again, then delete that file.
+            """)
+
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: data.dataDirectory)
+        let keyFile = folder.appendingPathComponent("secret.key")
+        let fromEnvironment = Environment.string("SWITCHBOARD_SECRET_KEY")
+        guard fromEnvironment != nil || FileManager.default.fileExists(atPath: keyFile.path) else {
+            throw ValidationError("There is no key to rotate: neither SWITCHBOARD_SECRET_KEY nor \(keyFile.path).")
+        }
+        let current = try SecretBox.load(base64: fromEnvironment, keyFile: keyFile)
+        let next = folder.appendingPathComponent("secret.key.next")
+        let fresh = SecretBox.newKeyBase64()
+        if FileManager.default.fileExists(atPath: next.path) {
+            throw ValidationError("\(next.path) exists: a rotation was left unfinished. Use that key (or delete the file if the last rotation failed before its commit).")
+        }
+        try SecretBox.writeNewKeyFile(next, base64: fresh)
+        let store = try SQLiteDirectoryStore(path: folder.appendingPathComponent("switchboard.sqlite").path)
+        let count: SQLiteDirectoryStore.Resealed
+        do {
+            count = try await store.reseal(from: current, to: try SecretBox(keyData: Data(base64Encoded: fresh) ?? Data()))
+        } catch {
+            try? FileManager.default.removeItem(at: next)
+            throw ValidationError("Nothing was changed: a stored secret could not be resealed (\(error)).")
+        }
+        say("Resealed \(count.identityProviderSecrets) identity-provider secret(s), \(count.whatsAppTokens) WhatsApp token(s), "
+            + "\(count.outboxLinks) outbox link(s) under the new key.")
+        if fromEnvironment != nil {
+            say("Set SWITCHBOARD_SECRET_KEY to the content of \(next.path) before starting the server, then delete that file.")
+            return
+        }
+        let stamp = Int(Date().timeIntervalSince1970)
+        let backup = folder.appendingPathComponent("secret.key.old-\(stamp)")
+        do {
+            try SecretBox.replaceKeyFile(keyFile, withFile: next, backup: backup)
+        } catch {
+            throw ValidationError("The secrets are sealed under the new key in \(next.path), but it could not be moved to \(keyFile.path) (\(error)). Move it there before starting the server.")
+        }
+        say("New key in \(keyFile.path); the old one is kept in \(backup.path) (delete it once backups no longer need it).")
     }
 }
 

@@ -704,3 +704,50 @@ def test_ids_are_lower_case_and_fields_camel_case_everywhere(tmp_path, cleanup):
     assert ack["type"] == "ack" and ack["contactId"] == offer["contactId"], ack
     assigned = agent.type("contact.assigned")
     assert not upper_uuid.search(json.dumps(assigned)), assigned
+
+
+# §1.6 Key rotation: every sealed secret moves to a new key, and the server works with it.
+def test_rotating_the_secret_key_reseals_every_secret(tmp_path, cleanup):
+    from chathelpers import FakeGraph, post_webhook, wa_payload, wa_text
+    phone = "106540352242922"
+    graph = FakeGraph()
+    cleanup.append(graph.stop)
+    graph.owned[phone] = "EAAG-test-token"
+    data = tmp_path / "data"
+    sb = Switchboard(data, graph_url=graph.url)
+    cleanup.append(sb.stop)
+    tenant = sb.tenant("loja")
+    queue = sb.queue(tenant, "WhatsApp", "whatsapp")
+    sb.ok(sb.put(f"/api/v1/whatsapp-numbers/{phone}", {"queueId": queue, "accessToken": "EAAG-test-token"}, sb.support))
+    _, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    sb.stop()
+    old_key = (data / "secret.key").read_text()
+
+    env = dict(os.environ, SWITCHBOARD_DATA_DIR=str(data))
+    env.pop("SWITCHBOARD_SECRET_KEY", None)
+    rotated = subprocess.run([BIN, "secrets", "rotate"], capture_output=True, text=True, env=env, timeout=60)
+    assert rotated.returncode == 0, rotated.stdout + rotated.stderr
+    assert "1 WhatsApp token" in rotated.stdout, rotated.stdout
+    new_key = (data / "secret.key").read_text()
+    assert new_key != old_key and len(new_key.strip()) == 44
+    backups = list(data.glob("secret.key.old-*"))
+    assert len(backups) == 1 and backups[0].read_text() == old_key
+    assert oct((data / "secret.key").stat().st_mode & 0o777) == "0o600"
+    assert not (data / "secret.key.next").exists()
+
+    # The server starts on the new key and still sends with the token it sealed under the old one.
+    sb.start()
+    agent = open_agent(sb, token, cleanup, queue)
+    assert post_webhook(sb, wa_payload(phone, [wa_text("wamid.ROT1", "5511966660000", "oi")])).status_code == 200
+    offer = agent.type("offer")
+    assert agent.request({"type": "offer.accept", "contactId": offer["contactId"]})["type"] == "ack"
+    assert agent.request({"type": "message.send", "contactId": offer["contactId"], "text": "Olá"})["type"] == "ack"
+    agent.type("message.status", status="sent", timeout=20)
+    assert graph.requests[-1]["auth"] == "Bearer EAAG-test-token"
+    sb.stop()
+
+    # A key that cannot open the stored secrets changes nothing.
+    (data / "secret.key").write_text(old_key)
+    refused = subprocess.run([BIN, "secrets", "rotate"], capture_output=True, text=True, env=env, timeout=60)
+    assert refused.returncode != 0 and "Nothing was changed" in refused.stderr + refused.stdout, refused.stderr
+    assert (data / "secret.key").read_text() == old_key and not (data / "secret.key.next").exists()
