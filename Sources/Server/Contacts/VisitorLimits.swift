@@ -20,6 +20,12 @@ struct VisitorLimitSettings: Sendable {
     /// Messages of one connection: a burst, then one every `messageInterval`.
     var messageBurst = 20
     var messageInterval: Double = 1
+    /// Messages from one address (all its connections): a burst, then one every `addressMessageInterval`.
+    var addressMessageBurst = 60
+    var addressMessageInterval: Double = 0.25
+    /// Messages on one site: a burst, then one every `siteMessageInterval`.
+    var siteMessageBurst = 2_000
+    var siteMessageInterval: Double = 0.01
     /// Keys remembered per generation.
     var capacity = 50_000
 }
@@ -59,6 +65,8 @@ final class VisitorLimits: Sendable {
         var siteConnections: [String: Int] = [:]
         var addressBuckets: Table<TokenBucket>
         var siteBuckets: Table<TokenBucket>
+        var addressMessages: Table<TokenBucket>
+        var siteMessages: Table<TokenBucket>
     }
 
     let settings: VisitorLimitSettings
@@ -68,7 +76,8 @@ final class VisitorLimits: Sendable {
     init(settings: VisitorLimitSettings = VisitorLimitSettings(), now: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }) {
         self.settings = settings
         self.now = now
-        state = Mutex(State(addressBuckets: Table(capacity: settings.capacity), siteBuckets: Table(capacity: settings.capacity)))
+        state = Mutex(State(addressBuckets: Table(capacity: settings.capacity), siteBuckets: Table(capacity: settings.capacity),
+                            addressMessages: Table(capacity: settings.capacity), siteMessages: Table(capacity: settings.capacity)))
     }
 
     static func key(_ address: String) -> String { LoginThrottle.addressKey(address) }
@@ -127,8 +136,23 @@ final class VisitorLimits: Sendable {
     /// A fresh message bucket for one connection.
     func messageBucket() -> TokenBucket { TokenBucket(burst: settings.messageBurst, now: now()) }
 
-    /// Takes a message token from a connection's bucket; nil when allowed, else the seconds to wait.
-    func message(_ bucket: inout TokenBucket) -> Int? {
-        bucket.take(burst: settings.messageBurst, interval: settings.messageInterval, now: now())
+    /// Takes a message token from the connection's bucket, its address's and its site's; nil when
+    /// allowed, else the seconds to wait. A refusal takes nothing.
+    func message(_ bucket: inout TokenBucket, address: String, site: String) -> Int? {
+        let at = now()
+        var connection = bucket
+        if let wait = connection.take(burst: settings.messageBurst, interval: settings.messageInterval, now: at) { return wait }
+        let key = Self.key(address)
+        let wait = state.withLock { s -> Int? in
+            var byAddress = s.addressMessages[key] ?? TokenBucket(burst: settings.addressMessageBurst, now: at)
+            var bySite = s.siteMessages[site] ?? TokenBucket(burst: settings.siteMessageBurst, now: at)
+            if let wait = byAddress.take(burst: settings.addressMessageBurst, interval: settings.addressMessageInterval, now: at) { return wait }
+            if let wait = bySite.take(burst: settings.siteMessageBurst, interval: settings.siteMessageInterval, now: at) { return wait }
+            s.addressMessages.set(key, byAddress)
+            s.siteMessages.set(site, bySite)
+            return nil
+        }
+        if wait == nil { bucket = connection }
+        return wait
     }
 }

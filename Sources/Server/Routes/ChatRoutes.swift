@@ -62,7 +62,7 @@ struct ChatRoutes {
                         throw ProtocolError(code: "rate_limited", message: "Too many new conversations from here. Try again in \(wait) s.")
                     }
                 case "message", "typing":
-                    if let wait = limits.message(&state.messages) {
+                    if let wait = limits.message(&state.messages, address: address, site: site.siteKey) {
                         throw ProtocolError(code: "rate_limited", message: "Too many messages. Try again in \(wait) s.")
                     }
                 default:
