@@ -152,27 +152,26 @@ struct ChannelAdminRoutes {
             guard queue.channel != .voice else { throw APIError.badRequest(field: "queueId", reason: "business hours apply to chat queues") }
             let hours = try await JSONBody.decode(BusinessHours.self, from: request, context: context)
             do { try hours.validate() } catch let error as BusinessHoursError { throw APIError.badRequest(field: nil, reason: error.reason) }
-            let json = String(decoding: try JSONEncoder().encode(hours), as: UTF8.self)
-            let before = try await store.read { try $0.businessHours(queue: queue.id) }
-            let entry = AuditEntry(tenantID: queue.tenantID, actorID: principal.userID, action: "queue.business_hours_set", entity: "queue",
-                                   entityID: queue.id.description, before: before, after: json, at: now())
-            try await store.write { db in
-                try db.setBusinessHours(queue: queue.id, json: json)
-                try db.audit(entry)
-            }
+            try await setBusinessHours(queue, String(decoding: try JSONEncoder().encode(hours), as: UTF8.self), by: principal)
             return try JSONResponse.make(hours)
         }
         router.delete("/api/v1/queues/:queueId/business-hours") { _, context in
             let principal = try context.requirePrincipal()
             let queue = try await adminQueue(context.parameters.get("queueId") ?? "", principal, channel: nil)
-            let before = try await store.read { try $0.businessHours(queue: queue.id) }
-            let entry = AuditEntry(tenantID: queue.tenantID, actorID: principal.userID, action: "queue.business_hours_removed", entity: "queue",
-                                   entityID: queue.id.description, before: before, after: nil, at: now())
-            try await store.write { db in
-                try db.setBusinessHours(queue: queue.id, json: nil)
-                try db.audit(entry)
-            }
+            try await setBusinessHours(queue, nil, by: principal)
             return Response(status: .noContent)
+        }
+    }
+
+    /// Stores (or, with nil, removes) a queue's business hours with its audit entry, in one transaction.
+    private func setBusinessHours(_ queue: Queue, _ json: String?, by principal: Principal) async throws {
+        let before = try await store.read { try $0.businessHours(queue: queue.id) }
+        let entry = AuditEntry(tenantID: queue.tenantID, actorID: principal.userID,
+                               action: json == nil ? "queue.business_hours_removed" : "queue.business_hours_set", entity: "queue",
+                               entityID: queue.id.description, before: before, after: json, at: now())
+        try await store.write { db in
+            try db.setBusinessHours(queue: queue.id, json: json)
+            try db.audit(entry)
         }
     }
 

@@ -27,7 +27,7 @@ final class FakeEntra: Sendable {
     var tokenRequestCount: Int { tokenRequests.withLock { $0 } }
     func announceTokenEndpoint(_ url: String?) { tokenEndpointOverride.withLock { $0 = url } }
     func redirectDiscovery(to url: String?) { redirectTarget.withLock { $0 = url } }
-    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let server = LocalServer()
 
     var port: Int { state.withLock { $0.port } }
     var authority: String { "http://127.0.0.1:\(port)" }
@@ -79,18 +79,11 @@ final class FakeEntra: Sendable {
             }
             return try Self.json(["id_token": entry.token, "token_type": "Bearer"])
         }
-        let ready = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) })
-        task.withLock { $0 = Task { try await app.run() } }
-        for await port in ready.stream {
-            state.withLock { $0.port = port }
-            break
-        }
+        let port = await server.start(router)
+        state.withLock { $0.port = port }
     }
 
-    func stop() { task.withLock { $0?.cancel() } }
+    func stop() { server.stop() }
 
     /// Signs claims as a JWT with `key` (RS256), or with another header for the attacks tests try.
     static func sign(_ claims: [String: Any], key: Key, header: [String: Any]? = nil, hmacSecret: String? = nil) throws -> String {

@@ -7,7 +7,7 @@ import Synchronization
 /// token that owns the number (what Meta does), 400 otherwise.
 final class FakeGraph: Sendable {
     private let state = Mutex<(owned: [String: String], port: Int)>(([:], 0))
-    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let server = LocalServer()
 
     var url: String { "http://127.0.0.1:\(state.withLock { $0.port })" }
     func own(_ phoneNumberID: String, token: String) { state.withLock { $0.owned[phoneNumberID] = token } }
@@ -24,16 +24,9 @@ final class FakeGraph: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: #"{"id":"\#(id)","display_phone_number":"+55 11 4000-0000","verified_name":"Loja"}"#)))
         }
-        let ready = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) })
-        task.withLock { $0 = Task { try await app.run() } }
-        for await port in ready.stream {
-            state.withLock { $0.port = port }
-            break
-        }
+        let port = await server.start(router)
+        state.withLock { $0.port = port }
     }
 
-    func stop() { task.withLock { $0?.cancel() } }
+    func stop() { server.stop() }
 }
