@@ -751,3 +751,22 @@ def test_rotating_the_secret_key_reseals_every_secret(tmp_path, cleanup):
     refused = subprocess.run([BIN, "secrets", "rotate"], capture_output=True, text=True, env=env, timeout=60)
     assert refused.returncode != 0 and "Nothing was changed" in refused.stderr + refused.stdout, refused.stderr
     assert (data / "secret.key").read_text() == old_key and not (data / "secret.key.next").exists()
+
+
+# §1.12 Channel admin changes (chat sites, numbers, business hours, capacity) bypass the directory's audit.
+def test_channel_administration_is_audited(tmp_path, cleanup):
+    sb, tenant, queue = ready_center(tmp_path, cleanup)
+    user, _ = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
+    site = sb.ok(sb.post("/api/v1/chat-sites", {"queueId": queue, "name": "Loja"}, sb.support))
+    sb.ok(sb.put(f"/api/v1/chat-sites/{site['id']}", {"allowedOrigins": ["https://loja.example"]}, sb.support))
+    hours = {"timeZone": "America/Sao_Paulo", "week": {"mon": [{"open": "08:00", "close": "18:00"}]}, "outsideHours": "refuse"}
+    sb.ok(sb.put(f"/api/v1/queues/{queue}/business-hours", hours, sb.support))
+    assert requests.delete(f"{sb.base}/api/v1/queues/{queue}/business-hours", headers=sb.h(sb.support), timeout=10).status_code == 204
+    sb.ok(sb.put(f"/api/v1/agents/{user}/capacity", {"voice": 1, "webchat": 2, "whatsapp": 3}, sb.support))
+    audit = sb.ok(sb.get(f"/api/v1/audit?tenantId={tenant}", sb.support))
+    actions = [e["action"] for e in audit]
+    for action in ("chat_site.created", "chat_site.updated", "queue.business_hours_set", "queue.business_hours_removed", "agent.capacity_set"):
+        assert action in actions, (action, actions)
+    updated = next(e for e in audit if e["action"] == "chat_site.updated")
+    assert "https://loja.example" in updated["after"] and updated["entityId"] == site["id"]
+    assert all(e.get("actorId") for e in audit if e["action"].startswith(("chat_site", "queue.business", "agent.capacity")))
