@@ -88,7 +88,7 @@ struct Serve: AsyncParsableCommand {
     var routerShards: Int { routerShardsFlag ?? Environment.int("SWITCHBOARD_ROUTER_SHARDS") ?? RoutingBridge.defaultShardCount }
 
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
-        "A reverse proxy (address or CIDR) whose X-Forwarded-For names the client, for login throttling; repeat or comma-separate (SWITCHBOARD_TRUSTED_PROXIES). Default: none, the header is ignored.",
+        "A reverse proxy (address or CIDR) whose X-Forwarded-For names the client, for login throttling and web chat limits; repeat or comma-separate (SWITCHBOARD_TRUSTED_PROXIES). Default: none, the header is ignored.",
         valueName: "cidr"))
     var trustedProxyFlags: [String] = []
     var trustedProxyTexts: [String] {

@@ -28,8 +28,8 @@ public struct ServerConfiguration: Sendable {
     /// The Microsoft Entra ID authority every tenant's login uses; tenants cannot name another host.
     /// Operators change it only for a sovereign cloud (https) or a local test provider (http on loopback).
     public var entraAuthority: String = "https://login.microsoftonline.com"
-    /// Reverse proxies whose `X-Forwarded-For` names the client (SWITCHBOARD_TRUSTED_PROXIES); empty:
-    /// the header is ignored and the socket's peer is the client.
+    /// Reverse proxies whose `X-Forwarded-For` names the client, for login throttling and the web chat
+    /// limits (SWITCHBOARD_TRUSTED_PROXIES); empty: the header is ignored and the socket's peer is the client.
     public var trustedProxies: [IPNetwork] = []
     /// Router shards (threads); a tenant is routed by exactly one of them.
     public var routerShards: Int = RoutingBridge.defaultShardCount
