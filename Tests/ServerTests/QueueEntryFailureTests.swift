@@ -30,4 +30,23 @@ struct QueueEntryFailureTests {
             #expect(again.first?.status == .scheduled)
         }
     }
+
+    @Test("A web chat started while the router refuses events is stored as scheduled for another try, not orphaned")
+    func webChatEntryFailure() async throws {
+        let system = try TestSystem()
+        try await system.run { api in
+            let support = try await api.supportToken()
+            let (_, admin) = try await api.tenantWithAdmin("loja", support: support)
+            let queue = try await api.send(.post, "/api/v1/queues", token: admin, json: ["name": "Chat", "channel": "webchat"]).string("id")
+            let key = try await api.send(.post, "/api/v1/chat-sites", token: admin, json: ["queueId": queue, "name": "Loja"]).string("siteKey")
+            let site = try #require(try await system.server.store.conversations.read { try $0.chatSite(key: key) })
+            system.server.routing.stop()
+            let (ack, seq) = try await system.server.contacts.visitorCommand(
+                site: site, seq: nil, outlet: Outlet(buffer: 8), ["type": "start", "name": "Maria", "text": "oi"])
+            #expect(ack["conversationId"] != nil && seq != nil)
+            let stored = try await system.server.store.conversations.read { try $0.openConversations() }
+            #expect(stored.count == 1)
+            #expect(stored.first?.status == .scheduled && stored.first?.routeAfter != nil, "\(String(describing: stored.first))")
+        }
+    }
 }
