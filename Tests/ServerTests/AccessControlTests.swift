@@ -99,4 +99,18 @@ struct AccessControlTests {
             _ = try await api.supportToken()
         }
     }
+
+    @Test("A lockout ends on time even when the wall clock is set back meanwhile (it runs on the monotonic clock)")
+    func lockoutSurvivesAClockSetBack() async throws {
+        let system = try TestSystem()
+        try await system.run { api in
+            for _ in 0..<5 {
+                _ = try await api.send(.post, "/api/v1/auth/login", json: ["email": TestSystem.supportEmail, "password": "Wrong!pass1"])
+            }
+            #expect(try await api.send(.post, "/api/v1/auth/login", json: ["email": TestSystem.supportEmail, "password": TestSystem.supportPassword]).status == .tooManyRequests)
+            system.clock.setBack(seconds: 7200)
+            system.clock.advance(seconds: 301)
+            _ = try await api.supportToken()
+        }
+    }
 }

@@ -283,4 +283,18 @@ struct MicrosoftLoginTests {
             #expect(start.errorCode == "external_login_failed")
         }
     }
+
+    @Test("A wall clock set back does not stall key rotation: the JWKS refetch interval runs on the monotonic clock")
+    func keyRefetchSurvivesAClockSetBack() async throws {
+        try await withSetup { s in
+            #expect(try await login(s).status == .ok)  // keys fetched
+            let rotated = try FakeEntra.makeKey("key-2")
+            s.entra.publish([rotated])
+            // NTP steps the wall clock back an hour; 31 seconds pass.
+            s.api.system.clock.setBack(seconds: 3600)
+            s.api.system.clock.advance(seconds: 31)
+            let afterRotation = try await login(s, sign: { try FakeEntra.sign($0, key: rotated) })
+            #expect(afterRotation.status == .ok, "\(afterRotation.raw)")
+        }
+    }
 }

@@ -7,11 +7,16 @@ import Server
 import Synchronization
 import Testing
 
-/// A clock tests move by hand; every deadline in the directory reads it.
+/// A clock tests move by hand: a wall clock and a monotonic one. `advance` moves both (time passes);
+/// `setBack` moves only the wall clock (an operator or NTP stepping it back).
 final class ManualClock: Sendable {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-    func now() -> Date { current.withLock { $0 } }
-    func advance(seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    private let current = Mutex((wall: Date(timeIntervalSince1970: 1_800_000_000), steady: Date(timeIntervalSince1970: 1_000)))
+    func now() -> Date { current.withLock { $0.wall } }
+    func steadyNow() -> Date { current.withLock { $0.steady } }
+    func advance(seconds: TimeInterval) {
+        current.withLock { $0 = ($0.wall.addingTimeInterval(seconds), $0.steady.addingTimeInterval(seconds)) }
+    }
+    func setBack(seconds: TimeInterval) { current.withLock { $0.wall = $0.wall.addingTimeInterval(-seconds) } }
 }
 
 /// A whole server on a fresh data folder (real SQLite file, real .eml folder), driven through HTTP.
@@ -43,7 +48,7 @@ struct TestSystem {
             logLevel: .warning, scryptLogN: 4)
         configuration.whatsApp = WhatsAppConfiguration(graphBaseURL: "http://127.0.0.1:9", appSecret: Self.whatsAppSecret, verifyToken: "verify-token")
         configure(&configuration)
-        self.server = try SwitchboardServer(configuration: configuration, now: { clock.now() }, steadyNow: { clock.now() })
+        self.server = try SwitchboardServer(configuration: configuration, now: { clock.now() }, steadyNow: { clock.steadyNow() })
         self.clock = clock
         self.dataDirectory = folder
     }
