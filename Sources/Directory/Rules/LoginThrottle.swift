@@ -31,39 +31,20 @@ public struct LoginThrottle: Sendable {
         }
     }
 
-    struct Record {
+    struct Record: Sendable {
         var windowStart: Date
         var failures: Int
         var lockedUntil: Date?
     }
 
-    /// Two generations of records: lookups try the current one, then the previous one.
-    struct Table {
-        var current: [String: Record] = [:]
-        var previous: [String: Record] = [:]
-        let capacity: Int
-
-        subscript(key: String) -> Record? { current[key] ?? previous[key] }
-
-        mutating func set(_ key: String, _ record: Record) {
-            if current[key] == nil && current.count >= capacity {
-                previous = current
-                current = Dictionary(minimumCapacity: capacity)
-            }
-            current[key] = record
-        }
-
-        var count: Int { current.count + previous.count }
-    }
-
     public let limits: Limits
-    private var accounts: Table
-    private var addresses: Table
+    private var accounts: BoundedTable<Record>
+    private var addresses: BoundedTable<Record>
 
     public init(limits: Limits) {
         self.limits = limits
-        accounts = Table(capacity: limits.capacity)
-        addresses = Table(capacity: limits.capacity)
+        accounts = BoundedTable(capacity: limits.capacity)
+        addresses = BoundedTable(capacity: limits.capacity)
     }
 
     /// How many keys are remembered now (at most 4 × `limits.capacity`).
@@ -86,7 +67,7 @@ public struct LoginThrottle: Sendable {
         accounts.set(account, Record(windowStart: record.windowStart, failures: 0, lockedUntil: nil))
     }
 
-    private static func note(_ table: inout Table, _ key: String, limit: Int, limits: Limits, now: Date) {
+    private static func note(_ table: inout BoundedTable<Record>, _ key: String, limit: Int, limits: Limits, now: Date) {
         var record = table[key] ?? Record(windowStart: now, failures: 0, lockedUntil: nil)
         if now.timeIntervalSince(record.windowStart) > limits.window || now < record.windowStart {
             record.windowStart = now

@@ -48,25 +48,13 @@ struct TokenBucket: Sendable {
 }
 
 final class VisitorLimits: Sendable {
-    private struct Table<Value: Sendable>: Sendable {
-        var current: [String: Value] = [:]
-        var previous: [String: Value] = [:]
-        let capacity: Int
-        subscript(key: String) -> Value? { current[key] ?? previous[key] }
-        mutating func set(_ key: String, _ value: Value?) {
-            guard let value else { current[key] = nil; previous[key] = nil; return }
-            if current[key] == nil && current.count >= capacity { previous = current; current = [:] }
-            current[key] = value
-        }
-    }
-
     private struct State: Sendable {
         var connections: [String: Int] = [:]
         var siteConnections: [String: Int] = [:]
-        var addressBuckets: Table<TokenBucket>
-        var siteBuckets: Table<TokenBucket>
-        var addressMessages: Table<TokenBucket>
-        var siteMessages: Table<TokenBucket>
+        var addressBuckets: BoundedTable<TokenBucket>
+        var siteBuckets: BoundedTable<TokenBucket>
+        var addressMessages: BoundedTable<TokenBucket>
+        var siteMessages: BoundedTable<TokenBucket>
     }
 
     let settings: VisitorLimitSettings
@@ -76,8 +64,8 @@ final class VisitorLimits: Sendable {
     init(settings: VisitorLimitSettings = VisitorLimitSettings(), now: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }) {
         self.settings = settings
         self.now = now
-        state = Mutex(State(addressBuckets: Table(capacity: settings.capacity), siteBuckets: Table(capacity: settings.capacity),
-                            addressMessages: Table(capacity: settings.capacity), siteMessages: Table(capacity: settings.capacity)))
+        state = Mutex(State(addressBuckets: BoundedTable(capacity: settings.capacity), siteBuckets: BoundedTable(capacity: settings.capacity),
+                            addressMessages: BoundedTable(capacity: settings.capacity), siteMessages: BoundedTable(capacity: settings.capacity)))
     }
 
     static func key(_ address: String) -> String { LoginThrottle.addressKey(address) }
@@ -118,13 +106,11 @@ final class VisitorLimits: Sendable {
         return state.withLock { s in
             var byAddress = s.addressBuckets[key] ?? TokenBucket(burst: settings.conversationsPerAddress, now: at)
             var bySite = s.siteBuckets[site] ?? TokenBucket(burst: settings.conversationsPerSite, now: at)
-            let (savedAddress, savedSite) = (byAddress, bySite)
+            // Both buckets are taken from copies and stored only when both allow: a refusal takes nothing.
             if let wait = byAddress.take(burst: settings.conversationsPerAddress, interval: settings.conversationInterval, now: at) {
                 return wait
             }
             if let wait = bySite.take(burst: settings.conversationsPerSite, interval: settings.siteConversationInterval, now: at) {
-                s.addressBuckets.set(key, savedAddress)
-                s.siteBuckets.set(site, savedSite)
                 return wait
             }
             s.addressBuckets.set(key, byAddress)

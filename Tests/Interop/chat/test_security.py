@@ -32,6 +32,22 @@ def open_agent(sb, token, cleanup, queue):
     return ws
 
 
+def whatsapp_center(tmp_path, cleanup, numbers):
+    """A server beside a fake Graph API, tenant "loja" with one WhatsApp queue and `numbers` (phone id → token)
+    linked to it. Returns (sb, graph, tenant, queue)."""
+    from chathelpers import FakeGraph
+    graph = FakeGraph()
+    cleanup.append(graph.stop)
+    graph.owned.update(numbers)
+    sb = Switchboard(tmp_path / "data", graph_url=graph.url)
+    cleanup.append(sb.stop)
+    tenant = sb.tenant("loja")
+    queue = sb.queue(tenant, "WhatsApp", "whatsapp")
+    for phone, token in numbers.items():
+        sb.ok(sb.put(f"/api/v1/whatsapp-numbers/{phone}", {"queueId": queue, "accessToken": token}, sb.support))
+    return sb, graph, tenant, queue
+
+
 def closed_with(ws, timeout=10):
     """Reads until the server closes the socket; returns (code, reason) of its close frame."""
     deadline = time.time() + timeout
@@ -447,15 +463,8 @@ def test_a_login_flood_does_not_stall_the_workspace(tmp_path, cleanup):
 # §2.2 One malformed status in a webhook delivery loses the good messages beside it.
 def test_a_malformed_item_does_not_lose_the_good_ones_beside_it(tmp_path, cleanup):
     import sqlite3
-    from chathelpers import FakeGraph, post_webhook, wa_payload, wa_text
-    graph = FakeGraph()
-    cleanup.append(graph.stop)
-    graph.owned["106540352242922"] = "EAAG-test-token"
-    sb = Switchboard(tmp_path / "data", graph_url=graph.url)
-    cleanup.append(sb.stop)
-    tenant = sb.tenant("loja")
-    queue = sb.queue(tenant, "WhatsApp", "whatsapp")
-    sb.ok(sb.put("/api/v1/whatsapp-numbers/106540352242922", {"queueId": queue, "accessToken": "EAAG-test-token"}, sb.support))
+    from chathelpers import post_webhook, wa_payload, wa_text
+    sb, _, _, _ = whatsapp_center(tmp_path, cleanup, {"106540352242922": "EAAG-test-token"})
     bad_status = {"id": "wamid.OUT-x", "status": "delivered", "timestamp": "soon", "recipient_id": "5511999990000"}
     no_sender = {"id": "wamid.BAD1", "timestamp": str(int(time.time())), "type": "text", "text": {"body": "sem remetente"}}
     body = wa_payload("106540352242922", messages=[wa_text("wamid.GOOD1", "5511999990000", "mensagem boa"), no_sender], statuses=[bad_status])
@@ -476,17 +485,8 @@ def test_a_malformed_item_does_not_lose_the_good_ones_beside_it(tmp_path, cleanu
 
 # §1.12 A tenant with two WhatsApp numbers gets both mixed into one conversation and replies leave from the wrong number.
 def test_each_whatsapp_number_keeps_its_own_conversation_and_replies_from_it(tmp_path, cleanup):
-    from chathelpers import FakeGraph, post_webhook, wa_payload, wa_text
-    graph = FakeGraph()
-    cleanup.append(graph.stop)
-    graph.owned["111111111111111"] = "EAAG-sales"
-    graph.owned["222222222222222"] = "EAAG-support"
-    sb = Switchboard(tmp_path / "data", graph_url=graph.url)
-    cleanup.append(sb.stop)
-    tenant = sb.tenant("loja")
-    queue = sb.queue(tenant, "WhatsApp", "whatsapp")
-    sb.ok(sb.put("/api/v1/whatsapp-numbers/111111111111111", {"queueId": queue, "accessToken": "EAAG-sales"}, sb.support))
-    sb.ok(sb.put("/api/v1/whatsapp-numbers/222222222222222", {"queueId": queue, "accessToken": "EAAG-support"}, sb.support))
+    from chathelpers import post_webhook, wa_payload, wa_text
+    sb, graph, tenant, queue = whatsapp_center(tmp_path, cleanup, {"111111111111111": "EAAG-sales", "222222222222222": "EAAG-support"})
     _, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
     sb.ok(sb.put(f"/api/v1/agents/{sb.ok(sb.get('/api/v1/me', token))['user']['id']}/capacity", {"voice": 1, "webchat": 3, "whatsapp": 5}, sb.support))
     agent = open_agent(sb, token, cleanup, queue)
@@ -624,16 +624,9 @@ def test_the_widget_follows_the_pages_language(tmp_path, cleanup):
 
 # §2.8 WhatsApp content dropped on the way in; a reaction opens a contact of its own.
 def test_whatsapp_location_and_reactions_are_kept_and_a_reaction_is_not_a_contact(tmp_path, cleanup):
-    from chathelpers import FakeGraph, post_webhook, wa_payload, wa_text
+    from chathelpers import post_webhook, wa_payload, wa_text
     phone = "106540352242922"
-    graph = FakeGraph()
-    cleanup.append(graph.stop)
-    graph.owned[phone] = "EAAG-test-token"
-    sb = Switchboard(tmp_path / "data", graph_url=graph.url)
-    cleanup.append(sb.stop)
-    tenant = sb.tenant("loja")
-    queue = sb.queue(tenant, "WhatsApp", "whatsapp")
-    sb.ok(sb.put(f"/api/v1/whatsapp-numbers/{phone}", {"queueId": queue, "accessToken": "EAAG-test-token"}, sb.support))
+    sb, graph, tenant, queue = whatsapp_center(tmp_path, cleanup, {phone: "EAAG-test-token"})
     _, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
     agent = open_agent(sb, token, cleanup, queue)
     customer = "5511977770000"
@@ -708,17 +701,10 @@ def test_ids_are_lower_case_and_fields_camel_case_everywhere(tmp_path, cleanup):
 
 # §1.6 Key rotation: every sealed secret moves to a new key, and the server works with it.
 def test_rotating_the_secret_key_reseals_every_secret(tmp_path, cleanup):
-    from chathelpers import FakeGraph, post_webhook, wa_payload, wa_text
+    from chathelpers import post_webhook, wa_payload, wa_text
     phone = "106540352242922"
-    graph = FakeGraph()
-    cleanup.append(graph.stop)
-    graph.owned[phone] = "EAAG-test-token"
+    sb, graph, tenant, queue = whatsapp_center(tmp_path, cleanup, {phone: "EAAG-test-token"})
     data = tmp_path / "data"
-    sb = Switchboard(data, graph_url=graph.url)
-    cleanup.append(sb.stop)
-    tenant = sb.tenant("loja")
-    queue = sb.queue(tenant, "WhatsApp", "whatsapp")
-    sb.ok(sb.put(f"/api/v1/whatsapp-numbers/{phone}", {"queueId": queue, "accessToken": "EAAG-test-token"}, sb.support))
     _, token = sb.ready_agent(tenant, "ana@loja.test", "Ana", [queue])
     sb.stop()
     old_key = (data / "secret.key").read_text()
