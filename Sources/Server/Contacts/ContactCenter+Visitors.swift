@@ -250,6 +250,9 @@ extension ContactCenter {
     func queueDeleted(_ queue: Directory.QueueID) async {
         for c in open.values.sorted(by: { $0.seq < $1.seq }) where c.queueID == queue && (c.status == .waiting || c.status == .scheduled) {
             var c = c
+            // Taken out of the live set first: the router answers the abandon with `.contactEnded(abandoned)`,
+            // which, handled while this actor waits, would otherwise end the contact as abandoned.
+            open[c.seq] = nil
             if c.status == .waiting {
                 try? await submit(.abandon(contact: Routing.ContactID(c.seq)), tenant: c.tenantID)
             }

@@ -138,8 +138,10 @@ actor ContactCenter {
         c.status = .closed
         c.closedAt = now()
         if c.outcome == nil || outcome != "answered" { c.outcome = outcome }
-        await save(c)
+        // Out of the live set before the write suspends this actor: a router output handled meanwhile
+        // (the `.contactEnded` of the same contact) must find nothing to end a second time.
         open[c.seq] = nil
+        await save(c)
         for (agent, _) in offers[c.seq] ?? [:] {
             await sendToAgent(agent, ["type": "offer.withdrawn", "contactId": .string(c.id.wire), "reason": .string(outcome)])
         }
